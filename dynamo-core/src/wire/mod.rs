@@ -1,0 +1,11 @@
+//! Wire types of the 2011-12-05 API: one request and one response struct per
+//! operation, with the exact JSON member names of the service.
+//!
+//! The API has been frozen since 2011, so these structs are exhaustive and
+//! their fields public: build them with struct literals.
+
+mod ops;
+mod shapes;
+
+pub use ops::*;
+pub use shapes::*;

@@ -1,0 +1,374 @@
+//! Request and response of each of the 13 operations.
+
+use std::collections::HashMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::shapes::*;
+use crate::value::{AttributeValue, Item};
+
+/// Links a request type to its operation name and response type.
+pub trait Operation: Serialize {
+    /// Operation name as sent in `X-Amz-Target` after `DynamoDB_20111205.`.
+    const NAME: &'static str;
+    /// The response body type.
+    type Output: DeserializeOwned;
+}
+
+macro_rules! operation {
+    ($input:ident => $output:ident, $name:literal) => {
+        impl Operation for $input {
+            const NAME: &'static str = $name;
+            type Output = $output;
+        }
+    };
+}
+
+/// BatchGetItem request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchGetItemInput {
+    /// Keys to read, by table (1 to 100 tables, at most 100 keys in all).
+    pub request_items: HashMap<String, KeysAndAttributes>,
+}
+
+/// BatchGetItem response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchGetItemOutput {
+    /// Items read, by table.
+    #[serde(default)]
+    pub responses: HashMap<String, BatchResponse>,
+    /// Keys not read this time, ready to send again.
+    #[serde(default)]
+    pub unprocessed_keys: HashMap<String, KeysAndAttributes>,
+}
+operation!(BatchGetItemInput => BatchGetItemOutput, "BatchGetItem");
+
+/// BatchWriteItem request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchWriteItemInput {
+    /// Puts and deletes by table (at most 25 in all).
+    pub request_items: HashMap<String, Vec<WriteRequest>>,
+}
+
+/// BatchWriteItem response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BatchWriteItemOutput {
+    /// Capacity consumed, by table.
+    #[serde(default)]
+    pub responses: HashMap<String, BatchWriteResponse>,
+    /// Requests not done this time, ready to send again.
+    #[serde(default)]
+    pub unprocessed_items: HashMap<String, Vec<WriteRequest>>,
+}
+operation!(BatchWriteItemInput => BatchWriteItemOutput, "BatchWriteItem");
+
+/// CreateTable request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateTableInput {
+    /// Name, 3 to 255 characters of `[a-zA-Z0-9_.-]`.
+    pub table_name: String,
+    /// Primary key.
+    pub key_schema: KeySchema,
+    /// Throughput to reserve.
+    pub provisioned_throughput: ProvisionedThroughput,
+}
+
+/// CreateTable response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateTableOutput {
+    /// The new table, usually `CREATING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_description: Option<TableDescription>,
+}
+operation!(CreateTableInput => CreateTableOutput, "CreateTable");
+
+/// DeleteItem request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteItemInput {
+    /// Table name.
+    pub table_name: String,
+    /// Key of the item.
+    pub key: Key,
+    /// Conditions on the stored item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Expected>,
+    /// `NONE` or `ALL_OLD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_values: Option<ReturnValue>,
+}
+
+/// Response of the writes PutItem, DeleteItem and UpdateItem.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WriteItemOutput {
+    /// Attributes asked for with `ReturnValues`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Item>,
+    /// Write capacity consumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity_units: Option<f64>,
+}
+
+/// DeleteItem response.
+pub type DeleteItemOutput = WriteItemOutput;
+operation!(DeleteItemInput => WriteItemOutput, "DeleteItem");
+
+/// DeleteTable request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteTableInput {
+    /// Table name.
+    pub table_name: String,
+}
+
+/// Response carrying a `TableDescription` (CreateTable, UpdateTable, DeleteTable).
+pub type DeleteTableOutput = CreateTableOutput;
+operation!(DeleteTableInput => CreateTableOutput, "DeleteTable");
+
+/// DescribeTable request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTableInput {
+    /// Table name.
+    pub table_name: String,
+}
+
+/// DescribeTable response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTableOutput {
+    /// The table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableDescription>,
+}
+operation!(DescribeTableInput => DescribeTableOutput, "DescribeTable");
+
+/// GetItem request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetItemInput {
+    /// Table name.
+    pub table_name: String,
+    /// Key of the item.
+    pub key: Key,
+    /// Attributes to return; all when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+    /// Strongly consistent read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consistent_read: Option<bool>,
+}
+
+/// GetItem response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetItemOutput {
+    /// The item; absent when no item has the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<Item>,
+    /// Read capacity consumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity_units: Option<f64>,
+}
+operation!(GetItemInput => GetItemOutput, "GetItem");
+
+/// ListTables request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTablesInput {
+    /// Start after this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_table_name: Option<String>,
+    /// At most this many names (1 to 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+}
+
+/// ListTables response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTablesOutput {
+    /// Names in this page.
+    #[serde(default)]
+    pub table_names: Vec<String>,
+    /// Present only when more names remain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_evaluated_table_name: Option<String>,
+}
+operation!(ListTablesInput => ListTablesOutput, "ListTables");
+
+/// PutItem request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PutItemInput {
+    /// Table name.
+    pub table_name: String,
+    /// The whole item, key attributes included.
+    pub item: Item,
+    /// Conditions on the stored item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Expected>,
+    /// `NONE` or `ALL_OLD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_values: Option<ReturnValue>,
+}
+
+/// PutItem response.
+pub type PutItemOutput = WriteItemOutput;
+operation!(PutItemInput => WriteItemOutput, "PutItem");
+
+/// Query request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueryInput {
+    /// Table name (the table must have a range key).
+    pub table_name: String,
+    /// Attributes to return; not with `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+    /// At most this many items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Strongly consistent read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consistent_read: Option<bool>,
+    /// Return only the count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<bool>,
+    /// The hash key value.
+    pub hash_key_value: AttributeValue,
+    /// Condition on the range key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_key_condition: Option<Condition>,
+    /// Ascending (default) or descending range key order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_index_forward: Option<bool>,
+    /// Continue after this key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_key: Option<Key>,
+}
+
+/// Query response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueryOutput {
+    /// Items of this page; absent with `Count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Item>>,
+    /// Number of items in this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Where the next page starts; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_evaluated_key: Option<Key>,
+    /// Read capacity consumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity_units: Option<f64>,
+}
+operation!(QueryInput => QueryOutput, "Query");
+
+/// Scan request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScanInput {
+    /// Table name.
+    pub table_name: String,
+    /// Attributes to return; not with `count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+    /// At most this many items evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Return only the counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<bool>,
+    /// Conditions every returned item meets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_filter: Option<HashMap<String, Condition>>,
+    /// Continue after this key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_key: Option<Key>,
+}
+
+/// Scan response.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScanOutput {
+    /// Items of this page that passed the filter; absent with `Count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Item>>,
+    /// Items of this page that passed the filter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Items evaluated in this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanned_count: Option<i64>,
+    /// Where the next page starts; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_evaluated_key: Option<Key>,
+    /// Read capacity consumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity_units: Option<f64>,
+}
+operation!(ScanInput => ScanOutput, "Scan");
+
+/// UpdateItem request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateItemInput {
+    /// Table name.
+    pub table_name: String,
+    /// Key of the item.
+    pub key: Key,
+    /// What to do to each attribute (never a key attribute).
+    pub attribute_updates: HashMap<String, AttributeValueUpdate>,
+    /// Conditions on the stored item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Expected>,
+    /// Any [`ReturnValue`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_values: Option<ReturnValue>,
+}
+
+/// UpdateItem response.
+pub type UpdateItemOutput = WriteItemOutput;
+operation!(UpdateItemInput => WriteItemOutput, "UpdateItem");
+
+/// UpdateTable request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateTableInput {
+    /// Table name.
+    pub table_name: String,
+    /// The new throughput.
+    pub provisioned_throughput: ProvisionedThroughput,
+}
+
+/// UpdateTable response.
+pub type UpdateTableOutput = CreateTableOutput;
+operation!(UpdateTableInput => CreateTableOutput, "UpdateTable");
+
+/// Names of all 13 operations.
+pub const OPERATION_NAMES: [&str; 13] = [
+    "BatchGetItem",
+    "BatchWriteItem",
+    "CreateTable",
+    "DeleteItem",
+    "DeleteTable",
+    "DescribeTable",
+    "GetItem",
+    "ListTables",
+    "PutItem",
+    "Query",
+    "Scan",
+    "UpdateItem",
+    "UpdateTable",
+];
