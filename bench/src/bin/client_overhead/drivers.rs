@@ -1,0 +1,100 @@
+//! The clients under test, each doing GetItem (then decoding the item into a
+//! [`Message`]) and PutItem (encoding a [`Message`]) its own idiomatic way.
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::types::AttributeValue as AwsValue;
+use dynamo_bench::canned::TABLE;
+use dynamo_bench::hand::HandItem;
+use dynamo_bench::shapes::Message;
+use dynamo_core::AttributeValue;
+use dynamo_core::wire::{GetItemInput, Key, PutItemInput};
+
+use super::BoxError;
+
+/// The key of a message in our wire form.
+fn key(message: &Message) -> Key {
+    Key {
+        hash_key_element: AttributeValue::S(message.forum_name.clone()),
+        range_key_element: Some(AttributeValue::S(message.subject.clone())),
+    }
+}
+
+/// The GetItem body our client sends for `message`'s key (the raw ceiling
+/// replays it).
+///
+/// # Errors
+/// When serialization fails.
+pub(crate) fn v1_get_body(message: &Message) -> Result<Vec<u8>, BoxError> {
+    let input = GetItemInput {
+        table_name: TABLE.to_owned(),
+        key: key(message),
+        attributes_to_get: None,
+        consistent_read: None,
+    };
+    Ok(serde_json::to_vec(&input)?)
+}
+
+/// The PutItem body our client sends for `message`.
+///
+/// # Errors
+/// When serialization fails.
+pub(crate) fn v1_put_body(message: &Message) -> Result<Vec<u8>, BoxError> {
+    let input = PutItemInput {
+        table_name: TABLE.to_owned(),
+        item: message.hand_to_item(),
+        expected: None,
+        return_values: None,
+    };
+    Ok(serde_json::to_vec(&input)?)
+}
+
+/// aws-sdk-dynamodb with serde_dynamo, default configuration.
+pub(crate) struct AwsDriver {
+    client: aws_sdk_dynamodb::Client,
+}
+
+impl AwsDriver {
+    pub(crate) fn new(url: &str) -> AwsDriver {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(url)
+            .credentials_provider(Credentials::new(
+                "AKIDBENCH",
+                "benchsecret",
+                None,
+                None,
+                "bench",
+            ))
+            .build();
+        AwsDriver {
+            client: aws_sdk_dynamodb::Client::from_conf(config),
+        }
+    }
+
+    pub(crate) async fn get(&self, message: &Message) -> Result<(), BoxError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(TABLE)
+            .key("forum_name", AwsValue::S(message.forum_name.clone()))
+            .key("subject", AwsValue::S(message.subject.clone()))
+            .send()
+            .await?;
+        let item = output.item.ok_or("no item")?;
+        let read: Message = serde_dynamo::from_item(item)?;
+        std::hint::black_box(read);
+        Ok(())
+    }
+
+    pub(crate) async fn put(&self, message: &Message) -> Result<(), BoxError> {
+        let item = serde_dynamo::to_item(message)?;
+        self.client
+            .put_item()
+            .table_name(TABLE)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+}
