@@ -25,8 +25,10 @@ use crate::error::Error;
 /// # Example
 /// ```
 /// use dynamo_core::client::Credentials;
-/// let creds = Credentials::new("AKID", "secret", None);
-/// assert!(!format!("{creds:?}").contains("secret"));
+/// let creds = Credentials::new("AKID", "wJalrXUtnFEMI", Some("TOKEN".into()));
+/// let shown = format!("{creds:?}");
+/// assert!(shown.contains("AKID"));
+/// assert!(!shown.contains("wJalrXUtnFEMI") && !shown.contains("TOKEN"));
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
