@@ -29,11 +29,17 @@ fn input_shape<'m>(model: &'m Value, operation: &str) -> &'m Value {
 
 /// Checks `value` against `shape`, pushing one message per violation.
 fn check(shape: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
-    let mut fail = |what: String| errors.push(format!("{path}: {what}"));
     match shape["type"].as_str().unwrap_or("") {
-        "structure" => return check_structure(shape, value, path, errors),
-        "list" => return check_list(shape, value, path, errors),
-        "map" => return check_map(shape, value, path, errors),
+        "structure" => check_structure(shape, value, path, errors),
+        "list" => check_list(shape, value, path, errors),
+        "map" => check_map(shape, value, path, errors),
+        scalar => check_scalar(shape, scalar, value, path, errors),
+    }
+}
+
+fn check_scalar(shape: &Value, type_: &str, value: &Value, path: &str, errors: &mut Vec<String>) {
+    let mut fail = |what: String| errors.push(format!("{path}: {what}"));
+    match type_ {
         "string" => match value.as_str() {
             Some(s) => check_string(shape, s, &mut fail),
             None => fail(format!("expected a string, got {value}")),
@@ -121,15 +127,15 @@ fn check_string(shape: &Value, s: &str, fail: &mut dyn FnMut(String)) {
     check_length(shape, s.chars().count(), fail);
     if let Some(pattern) = shape["pattern"].as_str() {
         match char_class_pattern(pattern) {
-            Some(allowed) if !s.is_empty() && s.chars().all(|c| allowed(c)) => {}
+            Some(allowed) if !s.is_empty() && s.chars().all(&allowed) => {}
             Some(_) => fail(format!("`{s}` does not match pattern {pattern}")),
             None => fail(format!("the walker does not support pattern {pattern}")),
         }
     }
-    if let Some(allowed) = shape["enum"].as_array() {
-        if !allowed.iter().any(|a| a.as_str() == Some(s)) {
-            fail(format!("`{s}` is not one of {allowed:?}"));
-        }
+    if let Some(allowed) = shape["enum"].as_array()
+        && !allowed.iter().any(|a| a.as_str() == Some(s))
+    {
+        fail(format!("`{s}` is not one of {allowed:?}"));
     }
 }
 
