@@ -190,8 +190,7 @@ impl Client {
                 .with_table(table)
         })?;
         let body = Bytes::from(body);
-        let target = HeaderValue::from_str(&format!("DynamoDB_20111205.{}", O::NAME))
-            .map_err(|e| Error::invalid_input("bad operation name").with_source(e))?;
+        let target = target_header(O::NAME)?;
         let payload_hash = signing::payload_hash(&body);
         let max_attempts = self.inner.retry.attempts();
         let mut refreshed = false;
@@ -282,6 +281,35 @@ impl Client {
     }
 }
 
+/// `X-Amz-Target` values of the 13 operations, so no call has to build one.
+const TARGETS: [&str; 13] = [
+    "DynamoDB_20111205.BatchGetItem",
+    "DynamoDB_20111205.BatchWriteItem",
+    "DynamoDB_20111205.CreateTable",
+    "DynamoDB_20111205.DeleteItem",
+    "DynamoDB_20111205.DeleteTable",
+    "DynamoDB_20111205.DescribeTable",
+    "DynamoDB_20111205.GetItem",
+    "DynamoDB_20111205.ListTables",
+    "DynamoDB_20111205.PutItem",
+    "DynamoDB_20111205.Query",
+    "DynamoDB_20111205.Scan",
+    "DynamoDB_20111205.UpdateItem",
+    "DynamoDB_20111205.UpdateTable",
+];
+
+/// The `X-Amz-Target` header of operation `name`.
+fn target_header(name: &str) -> Result<HeaderValue, Error> {
+    let known = TARGETS
+        .iter()
+        .find(|t| t.strip_prefix("DynamoDB_20111205.") == Some(name));
+    match known {
+        Some(target) => Ok(HeaderValue::from_static(target)),
+        None => HeaderValue::from_str(&format!("DynamoDB_20111205.{name}"))
+            .map_err(|e| Error::invalid_input("bad operation name").with_source(e)),
+    }
+}
+
 /// The table of a batch request when it names exactly one.
 fn single_table<'a>(mut tables: impl ExactSizeIterator<Item = &'a String>) -> Option<&'a str> {
     if tables.len() == 1 {
@@ -304,5 +332,24 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("credentials", &self.inner.provider)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_a_static_target() {
+        for name in wire::OPERATION_NAMES {
+            assert!(
+                TARGETS.iter().any(|t| t.ends_with(&format!(".{name}"))),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            target_header("ListTables").ok(),
+            Some(HeaderValue::from_static("DynamoDB_20111205.ListTables"))
+        );
     }
 }

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
+use bytes::Bytes;
 use http::HeaderValue;
 use sha2::{Digest, Sha256};
 
@@ -141,11 +142,12 @@ pub(crate) fn sign(
         "{ALGORITHM} Credential={}/{date_str}/{region}/{SERVICE}/aws4_request, SignedHeaders={signed_headers}, Signature={signature}",
         creds.credentials.access_key_id()
     );
-    let authorization = HeaderValue::from_str(&authorization).map_err(|_| {
-        Error::credentials("the access key id contains characters not allowed in a header")
-    })?;
+    let authorization =
+        HeaderValue::from_maybe_shared(Bytes::from(authorization)).map_err(|_| {
+            Error::credentials("the access key id contains characters not allowed in a header")
+        })?;
     Ok(Signature {
-        amz_date: HeaderValue::from_str(&amz_date)
+        amz_date: HeaderValue::from_maybe_shared(Bytes::from(amz_date))
             .map_err(|_| Error::config("clock out of range"))?,
         authorization,
         security_token: creds.token.clone(),
