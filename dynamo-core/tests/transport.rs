@@ -422,3 +422,41 @@ async fn generic_call_sends_the_operation_of_its_input() {
     expect_tables(&out);
     assert_eq!(server.requests()[0].operation(), "ListTables");
 }
+
+/// Counts calls and hands out fixed credentials.
+#[derive(Debug, Default)]
+struct Counting {
+    calls: AtomicUsize,
+}
+
+impl ProvideCredentials for Counting {
+    fn provide_credentials(&self) -> CredentialsFuture<'_> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Ok(Credentials::new(AKID, SECRET, None))
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_on_spawned_tasks_share_one_credentials_load() {
+    let server = Server::start(verifying(SECRET, |_, _| Reply::ok(TABLES))).await;
+    let provider = Arc::new(Counting::default());
+    let client = server
+        .client_builder()
+        .credentials_provider(provider.clone())
+        .build()
+        .expect("client");
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_tables(&list()).await })
+        })
+        .collect();
+    for task in tasks {
+        expect_tables(&task.await.expect("join").expect("list"));
+    }
+    assert_eq!(server.count(), 8);
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+}

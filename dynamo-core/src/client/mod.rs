@@ -67,6 +67,8 @@ struct Inner {
     retry: RetryConfig,
     provider: Arc<dyn ProvideCredentials>,
     credentials: RwLock<Option<Arc<SigningCredentials>>>,
+    /// Held while asking the provider, so concurrent calls ask once.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 macro_rules! operations {
@@ -114,6 +116,7 @@ impl Client {
                 retry,
                 provider,
                 credentials: RwLock::new(None),
+                refreshing: tokio::sync::Mutex::new(()),
             }),
         })
     }
@@ -255,20 +258,36 @@ impl Client {
 
     /// The cached credentials, loaded first or refreshed when near expiry.
     async fn credentials(&self) -> Result<Arc<SigningCredentials>, Error> {
+        if let Some(fresh) = self.cached_credentials() {
+            return Ok(fresh);
+        }
+        let _guard = self.inner.refreshing.lock().await;
+        // Another call may have loaded them while this one waited.
+        if let Some(fresh) = self.cached_credentials() {
+            return Ok(fresh);
+        }
+        self.load_credentials().await
+    }
+
+    /// The cached credentials unless missing or about to expire.
+    fn cached_credentials(&self) -> Option<Arc<SigningCredentials>> {
         let cached = self
             .inner
             .credentials
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        match cached {
-            Some(c) if !c.expires_within(SystemTime::now(), EXPIRY_MARGIN) => Ok(c),
-            _ => self.refresh_credentials().await,
-        }
+            .clone()?;
+        (!cached.expires_within(SystemTime::now(), EXPIRY_MARGIN)).then_some(cached)
     }
 
-    /// Asks the provider for new credentials and caches them.
+    /// Replaces credentials the service called expired.
     async fn refresh_credentials(&self) -> Result<Arc<SigningCredentials>, Error> {
+        let _guard = self.inner.refreshing.lock().await;
+        self.load_credentials().await
+    }
+
+    /// Asks the provider for credentials and caches them.
+    async fn load_credentials(&self) -> Result<Arc<SigningCredentials>, Error> {
         tracing::debug!("loading credentials");
         let fresh = self.inner.provider.provide_credentials().await?;
         let fresh = Arc::new(SigningCredentials::new(fresh)?);
