@@ -187,7 +187,8 @@ impl Client {
     }
 
     async fn run<O: Operation>(&self, input: &O, table: Option<&str>) -> Result<O::Output, Error> {
-        let body = serde_json::to_vec(input).map_err(|e| {
+        let mut body = Vec::with_capacity(256);
+        serde_json::to_writer(&mut body, input).map_err(|e| {
             Error::invalid_input("the request cannot be serialized")
                 .with_source(e)
                 .with_table(table)

@@ -11,6 +11,11 @@
 //!   `ConditionalCheckFailedException`, `ValidationException`,
 //!   `ResourceNotFoundException`, signature errors and undecodable successes.
 //!
+//! Like the AWS SDKs, timeouts and broken connections are retried for every
+//! operation; a write that reached the service before its connection broke
+//! may therefore be applied twice. Guard writes that must not repeat (an
+//! `ADD`, a counter) with an `Expected` condition.
+//!
 //! Defaults: at most [`RetryConfig::DEFAULT_MAX_ATTEMPTS`] attempts in all (the
 //! first try included), waits drawn with *full jitter* from
 //! `0..=min(max_delay, base_delay · 2^retry)` where `retry` counts from 0,

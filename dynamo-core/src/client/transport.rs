@@ -2,7 +2,8 @@
 //!
 //! Responses are judged by status, body and the `x-amz-crc32` header only:
 //! any `Content-Type` is accepted and `Connection: close` is honoured, as a
-//! proxy or an emulator may send either.
+//! proxy or an emulator may send either. Like other `reqwest` clients, the
+//! pool honours the `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` variables.
 
 use std::time::Duration;
 
