@@ -98,3 +98,47 @@ impl AwsDriver {
         Ok(())
     }
 }
+
+/// Our Layer1 client with our conversions.
+pub(crate) struct OursDriver {
+    client: dynamo_core::Client,
+}
+
+impl OursDriver {
+    pub(crate) fn new(url: &str) -> Result<OursDriver, BoxError> {
+        let client = dynamo_core::Client::builder()
+            .region("us-east-1")
+            .endpoint_url(url)
+            .credentials(dynamo_core::Credentials::new(
+                "AKIDBENCH",
+                "benchsecret",
+                None,
+            ))
+            .build()?;
+        Ok(OursDriver { client })
+    }
+
+    pub(crate) async fn get(&self, message: &Message) -> Result<(), BoxError> {
+        let input = GetItemInput {
+            table_name: TABLE.to_owned(),
+            key: key(message),
+            attributes_to_get: None,
+            consistent_read: None,
+        };
+        let output = self.client.get_item(&input).await?;
+        let read = Message::hand_from_item(output.item.ok_or("no item")?)?;
+        std::hint::black_box(read);
+        Ok(())
+    }
+
+    pub(crate) async fn put(&self, message: &Message) -> Result<(), BoxError> {
+        let input = PutItemInput {
+            table_name: TABLE.to_owned(),
+            item: message.hand_to_item(),
+            expected: None,
+            return_values: None,
+        };
+        self.client.put_item(&input).await?;
+        Ok(())
+    }
+}

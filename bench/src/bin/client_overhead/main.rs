@@ -21,7 +21,7 @@ use dynamo_bench::stats::Summary;
 
 mod drivers;
 
-use drivers::AwsDriver;
+use drivers::{AwsDriver, OursDriver};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -29,6 +29,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 const SAMPLES: usize = 64;
 
 enum Driver {
+    Ours(OursDriver),
     Aws(AwsDriver),
     Raw(Box<RawDriver>),
 }
@@ -43,6 +44,7 @@ struct RawDriver {
 impl Driver {
     fn name(&self) -> &'static str {
         match self {
+            Driver::Ours(_) => "ours",
             Driver::Aws(_) => "aws-sdk",
             Driver::Raw(_) => "raw hyper",
         }
@@ -53,6 +55,8 @@ impl Driver {
         let message = &samples[i % samples.len()];
         let get = i.is_multiple_of(2);
         match self {
+            Driver::Ours(d) if get => d.get(message).await,
+            Driver::Ours(d) => d.put(message).await,
             Driver::Aws(d) if get => d.get(message).await,
             Driver::Aws(d) => d.put(message).await,
             Driver::Raw(raw) => {
@@ -179,6 +183,7 @@ fn serve(mut args: impl Iterator<Item = String>) -> Result<(), BoxError> {
 fn build_driver(name: &str, url: &str) -> Result<Driver, BoxError> {
     let sample = Message::sample(0);
     Ok(match name {
+        "ours" => Driver::Ours(OursDriver::new(url)?),
         "aws" => Driver::Aws(AwsDriver::new(url)),
         "raw" => Driver::Raw(Box::new(RawDriver {
             client: rawhttp::raw_client(),
