@@ -24,7 +24,11 @@ def load(root):
 
 
 def fmt(ns):
-    return "%.0f ns" % ns if ns < 10_000 else "%.1f µs" % (ns / 1000)
+    if ns < 10_000:
+        return "%.0f ns" % ns
+    if ns < 10_000_000:
+        return "%.1f µs" % (ns / 1000)
+    return "%.2f ms" % (ns / 1e6)
 
 
 def main():
