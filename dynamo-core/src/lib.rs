@@ -13,3 +13,8 @@ pub mod value;
 pub mod wire;
 
 pub use value::{AttributeValue, Binary, Item, Number, NumberError, ValueError, ValueType};
+
+pub mod batch;
+mod limiter;
+
+pub use limiter::CapacityLimiter;
