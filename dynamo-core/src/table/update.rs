@@ -1,0 +1,193 @@
+//! UpdateItem: typed set / add / delete-elements / remove, conditions,
+//! optimistic locking and typed return values.
+
+use std::collections::HashMap;
+use std::future::IntoFuture;
+
+use crate::error::Error;
+use crate::expr::{Conditions, Updates};
+use crate::item::DynamoItem;
+use crate::value::{AttributeValue, Item, Number};
+use crate::wire::{
+    AttributeAction, AttributeValueUpdate, Expected, ExpectedAttributeValue, ReturnValue,
+    UpdateItemInput,
+};
+
+use super::Table;
+use super::write::{BoxFuture, version_error};
+
+/// An UpdateItem; `.await` it, or pick what to return. Built by
+/// [`Table::update`] or [`Table::update_from`].
+#[must_use = "an update does nothing until awaited"]
+pub struct Update<'a, T: DynamoItem> {
+    table: &'a Table<T>,
+    key: Result<T::Key, Error>,
+    updates: HashMap<String, AttributeValueUpdate>,
+    expected: Expected,
+    version: Option<Number>,
+}
+
+/// What [`Update::returning`] hands back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateReturn {
+    /// The attributes named in the update, as they were before.
+    UpdatedOld,
+    /// The attributes named in the update, as they are after.
+    UpdatedNew,
+}
+
+impl<T: DynamoItem> Table<T> {
+    /// Changes attributes of the item with `key`, creating it when an action
+    /// sets or adds a value and no item exists.
+    ///
+    /// # Errors
+    /// [`Error::is_conditional_check_failed`] when a condition is false, and
+    /// the client's errors.
+    pub fn update(&self, key: T::Key) -> Update<'_, T> {
+        Update {
+            table: self,
+            key: Ok(key),
+            updates: HashMap::new(),
+            expected: Expected::new(),
+            version: None,
+        }
+    }
+
+    /// Updates the stored copy of `item` (same key). For a versioned `T` the
+    /// update only succeeds if the stored version still equals `item`'s, and
+    /// the stored version is incremented.
+    pub fn update_from(&self, item: &T) -> Update<'_, T> {
+        let mut update = self.update(item.key());
+        if let Some(attr) = T::VERSION_ATTRIBUTE {
+            update.version = Some(match item.to_item() {
+                Ok(mut map) => match map.remove(attr) {
+                    Some(AttributeValue::N(n)) => n,
+                    _ => Number::from(0u8),
+                },
+                Err(e) => {
+                    update.key = Err(Error::conversion(e));
+                    Number::from(0u8)
+                }
+            });
+        }
+        update
+    }
+}
+
+impl<'a, T: DynamoItem> Update<'a, T> {
+    /// Adds actions (see [`crate::expr`] for `set`, `add`, `delete_elements`, `remove`).
+    pub fn with(mut self, updates: Updates<T>) -> Update<'a, T> {
+        self.updates.extend(updates.into_wire());
+        self
+    }
+
+    /// Adds conditions the stored item must meet.
+    pub fn condition(mut self, conditions: Conditions<T>) -> Update<'a, T> {
+        self.expected.extend(conditions.into_expected());
+        self
+    }
+
+    /// For a versioned `T`: requires the stored version to equal `version`
+    /// (0: no item yet).
+    pub fn if_version(mut self, version: u64) -> Update<'a, T> {
+        self.version = Some(Number::from(version));
+        self
+    }
+
+    /// Sends the update.
+    ///
+    /// # Errors
+    /// As [`Table::update`].
+    pub async fn send(self) -> Result<(), Error> {
+        self.run(ReturnValue::None).await.map(|_| ())
+    }
+
+    /// Sends the update and returns the whole item as it is afterwards.
+    ///
+    /// # Errors
+    /// As [`Table::update`], plus conversion errors.
+    pub async fn return_new(self) -> Result<Option<T>, Error> {
+        self.run(ReturnValue::AllNew).await.and_then(to_typed)
+    }
+
+    /// Sends the update and returns the whole item as it was before.
+    ///
+    /// # Errors
+    /// As [`Table::update`], plus conversion errors.
+    pub async fn return_old(self) -> Result<Option<T>, Error> {
+        self.run(ReturnValue::AllOld).await.and_then(to_typed)
+    }
+
+    /// Sends the update and returns only the updated attributes, before or
+    /// after the change.
+    ///
+    /// # Errors
+    /// As [`Table::update`].
+    pub async fn returning(self, which: UpdateReturn) -> Result<Item, Error> {
+        let rv = match which {
+            UpdateReturn::UpdatedOld => ReturnValue::UpdatedOld,
+            UpdateReturn::UpdatedNew => ReturnValue::UpdatedNew,
+        };
+        self.run(rv).await.map(Option::unwrap_or_default)
+    }
+
+    async fn run(mut self, return_values: ReturnValue) -> Result<Option<Item>, Error> {
+        let key = T::key_to_wire(&self.key?).map_err(Error::conversion)?;
+        let versioned = self.apply_version();
+        if self.updates.is_empty() {
+            return Err(Error::invalid_input("an update needs at least one action"));
+        }
+        let input = UpdateItemInput {
+            table_name: self.table.name().to_owned(),
+            key,
+            attribute_updates: self.updates,
+            expected: (!self.expected.is_empty()).then_some(self.expected),
+            return_values: (return_values != ReturnValue::None).then_some(return_values),
+        };
+        let out = self
+            .table
+            .client()
+            .update_item(&input)
+            .await
+            .map_err(|e| version_error(e, versioned))?;
+        self.table.charge(out.consumed_capacity_units);
+        Ok(out.attributes)
+    }
+
+    /// Adds the version check and increment when `T` is versioned and a
+    /// version to check was given.
+    fn apply_version(&mut self) -> bool {
+        let (Some(attr), Some(version)) = (T::VERSION_ATTRIBUTE, self.version.take()) else {
+            return false;
+        };
+        let check = if version.is_zero() {
+            ExpectedAttributeValue::absent()
+        } else {
+            ExpectedAttributeValue::equals(AttributeValue::N(version))
+        };
+        self.expected.insert(attr.to_owned(), check);
+        self.updates.insert(
+            attr.to_owned(),
+            AttributeValueUpdate {
+                value: Some(AttributeValue::N(Number::from(1u8))),
+                action: Some(AttributeAction::Add),
+            },
+        );
+        true
+    }
+}
+
+fn to_typed<T: DynamoItem>(item: Option<Item>) -> Result<Option<T>, Error> {
+    item.filter(|a| !a.is_empty())
+        .map(T::from_item)
+        .transpose()
+        .map_err(Error::conversion)
+}
+
+impl<'a, T: DynamoItem> IntoFuture for Update<'a, T> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
