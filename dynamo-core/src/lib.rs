@@ -9,8 +9,13 @@
 //! all 13 operations ([`wire`]), and the Layer1 [`Client`] that signs, sends,
 //! retries and checks each call.
 
+pub mod client;
+mod error;
 pub mod value;
 pub mod wire;
+
+pub use client::{Client, ClientBuilder, Credentials};
+pub use error::{Error, ErrorKind};
 
 pub use value::{AttributeValue, Binary, Item, Number, NumberError, ValueError, ValueType};
 

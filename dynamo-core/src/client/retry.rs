@@ -1,0 +1,190 @@
+//! Retry policy: which failures are sent again, and how long to wait.
+//!
+//! The policy follows the `retry` section of the 2011-12-05 service model:
+//!
+//! * **Retried**: throttling (`ProvisionedThroughputExceededException`,
+//!   `ThrottlingException`), HTTP 500, 503 and 509, connection errors,
+//!   timeouts, and responses whose body does not match `x-amz-crc32`.
+//! * **Refresh, then retried once**: `ExpiredTokenException` — the client asks
+//!   its credentials provider for fresh credentials and sends again.
+//! * **Never retried**: everything else, in particular
+//!   `ConditionalCheckFailedException`, `ValidationException`,
+//!   `ResourceNotFoundException`, signature errors and undecodable successes.
+//!
+//! Like the AWS SDKs, timeouts and broken connections are retried for every
+//! operation; a write that reached the service before its connection broke
+//! may therefore be applied twice. Guard writes that must not repeat (an
+//! `ADD`, a counter) with an `Expected` condition.
+//!
+//! Defaults: at most [`RetryConfig::DEFAULT_MAX_ATTEMPTS`] attempts in all (the
+//! first try included), waits drawn with *full jitter* from
+//! `0..=min(max_delay, base_delay · 2^retry)` where `retry` counts from 0,
+//! `base_delay` = 50 ms and `max_delay` = 20 s.
+
+use std::time::Duration;
+
+use rand::Rng;
+
+use crate::error::{Error, ErrorKind};
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryAction {
+    /// Give up and return the error.
+    DontRetry,
+    /// Wait a backoff delay, then send again.
+    Backoff,
+    /// Load fresh credentials, then send again.
+    RefreshCredentials,
+}
+
+/// The classifier: decides what to do about `error`.
+pub(crate) fn classify(error: &Error) -> RetryAction {
+    match error.kind() {
+        ErrorKind::Throttled
+        | ErrorKind::Transport
+        | ErrorKind::Timeout
+        | ErrorKind::Crc32Mismatch => RetryAction::Backoff,
+        ErrorKind::Service if error.service_code() == Some("ExpiredTokenException") => {
+            RetryAction::RefreshCredentials
+        }
+        ErrorKind::Service if matches!(error.status(), Some(500 | 503 | 509)) => {
+            RetryAction::Backoff
+        }
+        _ => RetryAction::DontRetry,
+    }
+}
+
+/// How many times to try a request and how long to wait between tries.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use dynamo_core::client::RetryConfig;
+/// let retry = RetryConfig::default()
+///     .max_attempts(3)
+///     .base_delay(Duration::from_millis(10));
+/// assert_eq!(retry.delay_ceiling(1), Duration::from_millis(20));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    base_delay: Duration,
+    max_delay: Duration,
+}
+
+impl RetryConfig {
+    /// Attempts in all by default, as the service model says.
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
+    /// Default base of the exponential backoff.
+    pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(50);
+    /// Default cap of a single wait.
+    pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(20);
+
+    /// A policy that tries once and never retries.
+    pub fn disabled() -> RetryConfig {
+        RetryConfig::default().max_attempts(1)
+    }
+
+    /// Sets the number of attempts in all, the first one included (at least 1).
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: u32) -> RetryConfig {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the base of the exponential backoff.
+    #[must_use]
+    pub fn base_delay(mut self, delay: Duration) -> RetryConfig {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the cap of a single wait.
+    #[must_use]
+    pub fn max_delay(mut self, delay: Duration) -> RetryConfig {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The number of attempts in all.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The longest wait before retry number `retry` (0 for the first retry):
+    /// `min(max_delay, base_delay · 2^retry)`.
+    pub fn delay_ceiling(&self, retry: u32) -> Duration {
+        let factor = 1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX);
+        self.base_delay
+            .checked_mul(factor)
+            .map_or(self.max_delay, |d| d.min(self.max_delay))
+    }
+
+    /// A wait before retry number `retry`, drawn uniformly from
+    /// `0..=delay_ceiling(retry)` (full jitter).
+    pub fn delay(&self, retry: u32) -> Duration {
+        let ceiling = self.delay_ceiling(retry);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(rand::rng().random_range(0..=nanos))
+    }
+}
+
+impl Default for RetryConfig {
+    fn default() -> RetryConfig {
+        RetryConfig {
+            max_attempts: RetryConfig::DEFAULT_MAX_ATTEMPTS,
+            base_delay: RetryConfig::DEFAULT_BASE_DELAY,
+            max_delay: RetryConfig::DEFAULT_MAX_DELAY,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceiling_doubles_then_caps() {
+        let r = RetryConfig::default();
+        assert_eq!(r.delay_ceiling(0), Duration::from_millis(50));
+        assert_eq!(r.delay_ceiling(3), Duration::from_millis(400));
+        assert_eq!(r.delay_ceiling(20), Duration::from_secs(20));
+        assert_eq!(r.delay_ceiling(u32::MAX), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn jitter_stays_under_ceiling() {
+        let r = RetryConfig::default();
+        for retry in 0..12 {
+            assert!(r.delay(retry) <= r.delay_ceiling(retry));
+        }
+    }
+
+    #[test]
+    fn classifier_follows_the_model() {
+        let svc = |status, code: &str| Error::service(status, code.into(), None, None);
+        assert_eq!(
+            classify(&svc(400, "ProvisionedThroughputExceededException")),
+            RetryAction::Backoff
+        );
+        assert_eq!(classify(&svc(503, "Whatever")), RetryAction::Backoff);
+        assert_eq!(classify(&svc(509, "Whatever")), RetryAction::Backoff);
+        assert_eq!(
+            classify(&svc(400, "ExpiredTokenException")),
+            RetryAction::RefreshCredentials
+        );
+        for code in [
+            "ConditionalCheckFailedException",
+            "ValidationException",
+            "ResourceNotFoundException",
+            "InvalidSignatureException",
+        ] {
+            assert_eq!(classify(&svc(400, code)), RetryAction::DontRetry, "{code}");
+        }
+        assert_eq!(
+            classify(&Error::crc32_mismatch(200, None)),
+            RetryAction::Backoff
+        );
+    }
+}

@@ -1,0 +1,372 @@
+//! The one error type of the crate.
+//!
+//! [`Error`] is opaque: a box around the kind of failure and what is known
+//! about it (service error code and message, HTTP status, request id, table).
+//! Ask it questions with [`Error::kind`], [`Error::is_throttled`],
+//! [`Error::is_conditional_check_failed`], ...
+//!
+//! `Display` describes this layer only and never prints credentials or item
+//! values; the underlying cause, if any, is available through
+//! [`std::error::Error::source`].
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use crate::client::retry;
+
+type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// The kind of an [`Error`].
+///
+/// New kinds may be added in any release, so match with a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A service error without a more specific kind (see [`Error::service_code`]).
+    Service,
+    /// `ProvisionedThroughputExceededException` or `ThrottlingException`.
+    Throttled,
+    /// `ConditionalCheckFailedException`: an `Expected` condition was false.
+    ConditionalCheckFailed,
+    /// `ResourceNotFoundException`: the table does not exist (or is not active).
+    NotFound,
+    /// `ResourceInUseException`: the table exists already or is changing.
+    ResourceInUse,
+    /// `ValidationException`: the service rejected a parameter.
+    Validation,
+    /// The connection could not be made or broke.
+    Transport,
+    /// The connection or the whole request took longer than allowed.
+    Timeout,
+    /// The response body does not match its `x-amz-crc32` header.
+    Crc32Mismatch,
+    /// A successful response body could not be decoded.
+    Decode,
+    /// No credentials could be found or loaded.
+    Credentials,
+    /// The client configuration is invalid.
+    Config,
+    /// The request is invalid and was not sent.
+    InvalidInput,
+    /// A value could not be converted to or from its attribute form.
+    Conversion,
+    /// An optimistic-locking version check failed.
+    VersionConflict,
+    /// A batch left requests unprocessed after every retry.
+    Unprocessed,
+}
+
+impl ErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::Service => "service error",
+            ErrorKind::Throttled => "request throttled",
+            ErrorKind::ConditionalCheckFailed => "conditional check failed",
+            ErrorKind::NotFound => "resource not found",
+            ErrorKind::ResourceInUse => "resource in use",
+            ErrorKind::Validation => "request rejected by validation",
+            ErrorKind::Transport => "connection error",
+            ErrorKind::Timeout => "request timed out",
+            ErrorKind::Crc32Mismatch => "response body does not match its x-amz-crc32 checksum",
+            ErrorKind::Decode => "could not decode the response",
+            ErrorKind::Credentials => "could not load credentials",
+            ErrorKind::Config => "invalid client configuration",
+            ErrorKind::InvalidInput => "invalid request",
+            ErrorKind::Conversion => "could not convert a value",
+            ErrorKind::VersionConflict => "version conflict",
+            ErrorKind::Unprocessed => "batch requests left unprocessed",
+        }
+    }
+}
+
+/// An error from the client or the service.
+///
+/// # Example
+/// ```no_run
+/// # async fn run(client: dynamo_core::Client) {
+/// use dynamo_core::wire::DescribeTableInput;
+/// let input = DescribeTableInput { table_name: "users".into() };
+/// match client.describe_table(&input).await {
+///     Ok(out) => println!("{:?}", out.table),
+///     Err(e) if e.is_not_found() => println!("no such table"),
+///     Err(e) => eprintln!("{e} (request id {:?})", e.request_id()),
+/// }
+/// # }
+/// ```
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    code: Option<String>,
+    message: Option<String>,
+    status: Option<u16>,
+    request_id: Option<String>,
+    table_name: Option<String>,
+    source: Option<BoxError>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                code: None,
+                message: None,
+                status: None,
+                request_id: None,
+                table_name: None,
+                source: None,
+            }),
+        }
+    }
+
+    /// An error response from the service, classified by its code.
+    pub(crate) fn service(
+        status: u16,
+        code: String,
+        message: Option<String>,
+        request_id: Option<String>,
+    ) -> Error {
+        let mut e = Error::new(kind_of_code(&code));
+        e.inner.status = Some(status);
+        e.inner.code = Some(code);
+        e.inner.message = message;
+        e.inner.request_id = request_id;
+        e
+    }
+
+    /// A connection failure.
+    pub(crate) fn transport(source: impl Into<BoxError>) -> Error {
+        Error::new(ErrorKind::Transport).with_source(source)
+    }
+
+    /// A connection or request timeout.
+    pub(crate) fn timeout(source: impl Into<BoxError>) -> Error {
+        Error::new(ErrorKind::Timeout).with_source(source)
+    }
+
+    /// A body whose CRC32 differs from its `x-amz-crc32` header.
+    pub(crate) fn crc32_mismatch(status: u16, request_id: Option<String>) -> Error {
+        let mut e = Error::new(ErrorKind::Crc32Mismatch);
+        e.inner.status = Some(status);
+        e.inner.request_id = request_id;
+        e
+    }
+
+    /// A response body that does not decode.
+    pub(crate) fn decode(source: impl Into<BoxError>, request_id: Option<String>) -> Error {
+        let mut e = Error::new(ErrorKind::Decode).with_source(source);
+        e.inner.request_id = request_id;
+        e
+    }
+
+    /// Credentials that could not be loaded.
+    pub(crate) fn credentials(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Credentials).with_message(message)
+    }
+
+    /// A bad client configuration.
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Config).with_message(message)
+    }
+
+    /// A request rejected before it was sent.
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidInput).with_message(message)
+    }
+
+    /// A value that could not be converted.
+    #[allow(dead_code)] // used by the typed layer
+    pub(crate) fn conversion(source: impl Into<BoxError>) -> Error {
+        Error::new(ErrorKind::Conversion).with_source(source)
+    }
+
+    /// An optimistic-locking version check that failed.
+    #[allow(dead_code)] // used by the typed layer
+    pub(crate) fn version_conflict(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::VersionConflict).with_message(message)
+    }
+
+    /// Batch requests still unprocessed after every retry.
+    #[allow(dead_code)] // used by the typed layer
+    pub(crate) fn unprocessed(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Unprocessed).with_message(message)
+    }
+
+    /// Sets the human-readable message.
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Error {
+        self.inner.message = Some(message.into());
+        self
+    }
+
+    /// Sets the underlying cause.
+    pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Error {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    /// Sets the table the request was about, unless already set.
+    pub(crate) fn with_table(mut self, table: Option<&str>) -> Error {
+        if self.inner.table_name.is_none() {
+            self.inner.table_name = table.map(str::to_owned);
+        }
+        self
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The service's error code (the part of `__type` after `#`), for service
+    /// errors; for an error response whose body is not JSON, a name derived
+    /// from the HTTP status (e.g. `ServiceUnavailable`).
+    pub fn service_code(&self) -> Option<&str> {
+        self.inner.code.as_deref()
+    }
+
+    /// The service's message, or this layer's explanation.
+    pub fn message(&self) -> Option<&str> {
+        self.inner.message.as_deref()
+    }
+
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+
+    /// The `x-amzn-RequestId` of the response, when there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// The table the request was about, when known.
+    pub fn table_name(&self) -> Option<&str> {
+        self.inner.table_name.as_deref()
+    }
+
+    /// True for `ConditionalCheckFailedException`.
+    pub fn is_conditional_check_failed(&self) -> bool {
+        self.inner.kind == ErrorKind::ConditionalCheckFailed
+    }
+
+    /// True for `ProvisionedThroughputExceededException` and `ThrottlingException`.
+    pub fn is_throttled(&self) -> bool {
+        self.inner.kind == ErrorKind::Throttled
+    }
+
+    /// True for `ResourceNotFoundException`.
+    pub fn is_not_found(&self) -> bool {
+        self.inner.kind == ErrorKind::NotFound
+    }
+
+    /// True for `ValidationException`.
+    pub fn is_validation(&self) -> bool {
+        self.inner.kind == ErrorKind::Validation
+    }
+
+    /// True when sending the same request again may succeed (see
+    /// [`crate::client::retry`] for the policy).
+    pub fn is_retryable(&self) -> bool {
+        retry::classify(self) != retry::RetryAction::DontRetry
+    }
+}
+
+/// Maps a service error code to its kind.
+fn kind_of_code(code: &str) -> ErrorKind {
+    match code {
+        "ConditionalCheckFailedException" => ErrorKind::ConditionalCheckFailed,
+        "ProvisionedThroughputExceededException" | "ThrottlingException" => ErrorKind::Throttled,
+        "ResourceNotFoundException" => ErrorKind::NotFound,
+        "ResourceInUseException" => ErrorKind::ResourceInUse,
+        "ValidationException" => ErrorKind::Validation,
+        _ => ErrorKind::Service,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.write_str(inner.kind.describe())?;
+        if let Some(code) = &inner.code {
+            write!(f, ": {code}")?;
+        }
+        if let Some(status) = inner.status {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let Some(table) = &inner.table_name {
+            write!(f, " on table `{table}`")?;
+        }
+        if let Some(message) = &inner.message {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &inner.kind);
+        if let Some(code) = &inner.code {
+            d.field("code", code);
+        }
+        if let Some(message) = &inner.message {
+            d.field("message", message);
+        }
+        if let Some(status) = &inner.status {
+            d.field("status", status);
+        }
+        if let Some(id) = &inner.request_id {
+            d.field("request_id", id);
+        }
+        if let Some(table) = &inner.table_name {
+            d.field("table_name", table);
+        }
+        if let Some(source) = &inner.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        let source = self.inner.source.as_ref()?;
+        Some(&**source as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds() {
+        let e = Error::service(400, "ThrottlingException".into(), None, None);
+        assert!(e.is_throttled());
+        let e = Error::service(400, "ResourceNotFoundException".into(), None, None);
+        assert!(e.is_not_found() && !e.is_retryable());
+        let e = Error::service(500, "InternalServerError".into(), None, None);
+        assert_eq!(e.kind(), ErrorKind::Service);
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn display_names_code_status_and_table() {
+        let e = Error::service(
+            400,
+            "ConditionalCheckFailedException".into(),
+            Some("The conditional request failed".into()),
+            Some("RID".into()),
+        )
+        .with_table(Some("users"));
+        assert_eq!(
+            e.to_string(),
+            "conditional check failed: ConditionalCheckFailedException (HTTP 400) on table `users`: The conditional request failed"
+        );
+    }
+}
