@@ -8,8 +8,24 @@
 //! Layers, each usable alone: the value model ([`value`]), the wire types of
 //! all 13 operations ([`wire`]), and the Layer1 [`Client`] that signs, sends,
 //! retries and checks each call.
+//!
+//! Typed items: the [`DynamoItem`] trait (derived with
+//! `#[derive(DynamoItem)]`), value conversions ([`convert`]), typed attribute
+//! handles ([`attr`]) and the condition, update, range-key and scan-filter
+//! builders that take them ([`expr`]).
 
 pub mod value;
 pub mod wire;
 
+pub mod attr;
+pub mod convert;
+pub mod expr;
+pub mod item;
+
+#[doc(hidden)]
+pub mod __private;
+
 pub use value::{AttributeValue, Binary, Item, Number, NumberError, ValueError, ValueType};
+
+pub use convert::{ConvertError, FromAttribute, KeyAttribute, ToAttribute};
+pub use item::{DynamoItem, KeyElement, NoRangeKey};
