@@ -3,17 +3,15 @@
 //!
 //! Limits (2011-12-05): BatchWriteItem takes at most 25 requests and 1 MB,
 //! never the same key twice; BatchGetItem at most 100 keys. Requests that come
-//! back in `UnprocessedItems` / `UnprocessedKeys` are resent with capped
-//! exponential backoff and full jitter; what is still left when attempts run
-//! out is handed back to the caller, never dropped.
+//! back in `UnprocessedItems` / `UnprocessedKeys` are resent with the capped
+//! exponential backoff and full jitter of a [`RetryConfig`]; what is still
+//! left when attempts run out is handed back to the caller, never dropped.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::time::Duration;
-
-use rand::Rng;
 
 use crate::Item;
+use crate::client::RetryConfig;
 use crate::limiter::CapacityLimiter;
 use crate::wire::{
     BatchGetItemInput, BatchGetItemOutput, BatchWriteItemInput, BatchWriteItemOutput, Key,
@@ -26,43 +24,6 @@ pub const MAX_BATCH_WRITES: usize = 25;
 pub const MAX_BATCH_KEYS: usize = 100;
 /// Request payload limit of BatchWriteItem, with room for the envelope.
 pub const MAX_BATCH_WRITE_BYTES: usize = 1024 * 1024 - 16 * 1024;
-
-/// How unprocessed batch work is resent.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BatchRetry {
-    /// Calls per chunk, first one included (default 10).
-    pub max_attempts: u32,
-    /// First backoff (default 50 ms), doubled per attempt.
-    pub base_delay: Duration,
-    /// Longest backoff (default 5 s).
-    pub max_delay: Duration,
-}
-
-impl Default for BatchRetry {
-    fn default() -> BatchRetry {
-        BatchRetry {
-            max_attempts: 10,
-            base_delay: Duration::from_millis(50),
-            max_delay: Duration::from_secs(5),
-        }
-    }
-}
-
-impl BatchRetry {
-    /// Full-jitter delay before retry number `attempt` (1-based).
-    pub(crate) fn delay(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(
-            1u32.checked_shl(attempt.saturating_sub(1))
-                .unwrap_or(u32::MAX),
-        );
-        let cap = exp.min(self.max_delay);
-        let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
-        if nanos == 0 {
-            return Duration::ZERO;
-        }
-        Duration::from_nanos(rand::rng().random_range(0..=nanos))
-    }
-}
 
 /// One write of a batch, tagged with its table and a key identity.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +81,7 @@ fn write_input(chunk: &[PlannedWrite]) -> BatchWriteItemInput {
 /// error together with everything not yet confirmed.
 pub async fn run_writes<F, Fut, E>(
     chunks: Vec<Vec<PlannedWrite>>,
-    retry: BatchRetry,
+    retry: RetryConfig,
     limiter: Option<&CapacityLimiter>,
     send: F,
 ) -> Result<Vec<WriteRequestIn>, (E, Vec<WriteRequestIn>)>
@@ -168,11 +129,11 @@ where
             if unprocessed.is_empty() {
                 break;
             }
-            if attempt >= retry.max_attempts {
+            if attempt >= retry.attempts() {
                 leftovers.extend(flatten_writes(unprocessed));
                 break;
             }
-            tokio::time::sleep(retry.delay(attempt)).await;
+            tokio::time::sleep(retry.delay(attempt - 1)).await;
             attempt += 1;
             pending = BatchWriteItemInput {
                 request_items: unprocessed,
@@ -266,7 +227,7 @@ pub struct GetOutcome {
 /// error, returns it with everything read so far and every key not read.
 pub async fn run_gets<F, Fut, E>(
     calls: Vec<BatchGetItemInput>,
-    retry: BatchRetry,
+    retry: RetryConfig,
     limiter: Option<&CapacityLimiter>,
     send: F,
 ) -> Result<GetOutcome, (E, GetOutcome)>
@@ -313,11 +274,11 @@ where
             if unprocessed.is_empty() {
                 break;
             }
-            if attempt >= retry.max_attempts {
+            if attempt >= retry.attempts() {
                 outcome.unprocessed.extend(flatten_keys(unprocessed));
                 break;
             }
-            tokio::time::sleep(retry.delay(attempt)).await;
+            tokio::time::sleep(retry.delay(attempt - 1)).await;
             attempt += 1;
             pending = BatchGetItemInput {
                 request_items: unprocessed,
@@ -411,17 +372,5 @@ mod tests {
             })
             .collect();
         assert_eq!(sizes, [100, 100, 50]);
-    }
-
-    #[test]
-    fn backoff_is_capped() {
-        let retry = BatchRetry {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(40),
-        };
-        for attempt in 1..40 {
-            assert!(retry.delay(attempt) <= Duration::from_millis(40));
-        }
     }
 }

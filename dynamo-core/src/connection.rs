@@ -144,15 +144,23 @@ impl Connection {
     /// # Errors
     /// `ResourceInUse` when it exists, a timeout when it does not become
     /// active in time, and the client's errors.
-    pub async fn create_table<T: DynamoItem>(&self, throughput: Throughput) -> Result<Table<T>, Error> {
+    pub async fn create_table<T: DynamoItem>(
+        &self,
+        throughput: Throughput,
+    ) -> Result<Table<T>, Error> {
         let input = CreateTableInput {
             table_name: T::TABLE_NAME.to_owned(),
             key_schema: T::key_schema(),
             provisioned_throughput: throughput.to_wire()?,
         };
         self.client.create_table(&input).await?;
-        let description = self.wait_for(T::TABLE_NAME, |s| s == Some(TableStatus::Active)).await?;
-        let info = description.as_ref().map(TableInfo::from_description).unwrap_or_default();
+        let description = self
+            .wait_for(T::TABLE_NAME, |s| s == Some(TableStatus::Active))
+            .await?;
+        let info = description
+            .as_ref()
+            .map(TableInfo::from_description)
+            .unwrap_or_default();
         Ok(Table::new(self.client.clone(), info))
     }
 
@@ -170,13 +178,18 @@ impl Connection {
                 return Err(Error::invalid_input(format!(
                     "table {} has key schema {}, but {} expects {}",
                     T::TABLE_NAME,
-                    remote.as_ref().map_or_else(|| "(none)".to_owned(), describe_schema),
+                    remote
+                        .as_ref()
+                        .map_or_else(|| "(none)".to_owned(), describe_schema),
                     std::any::type_name::<T>(),
                     describe_schema(&expected)
                 )));
             }
         }
-        Ok(Table::new(self.client.clone(), TableInfo::from_description(&description)))
+        Ok(Table::new(
+            self.client.clone(),
+            TableInfo::from_description(&description),
+        ))
     }
 
     /// A handle on `T`'s table without calling the service: creation time,
@@ -246,7 +259,9 @@ impl Connection {
                 table_name: table.name().to_owned(),
             })
             .await?;
-        self.wait_for(table.name(), |s| s.is_none()).await.map(|_| ())
+        self.wait_for(table.name(), |s| s.is_none())
+            .await
+            .map(|_| ())
     }
 
     /// Polls DescribeTable until `done(status)`; a missing table has status `None`.
@@ -284,10 +299,13 @@ impl Connection {
                 return Ok(description);
             }
             if tokio::time::Instant::now() + delay > deadline {
-                return Err(Error::invalid_input(format!(
+                let message = format!(
                     "table {name} did not reach the wanted state within {:?}",
                     self.wait_timeout
-                )));
+                );
+                return Err(Error::timeout(message.clone())
+                    .with_message(message)
+                    .with_table(Some(name)));
             }
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(5));
@@ -303,7 +321,11 @@ fn describe_schema(schema: &KeySchema) -> String {
         schema.hash_key_element.attribute_type.as_str()
     );
     if let Some(r) = &schema.range_key_element {
-        s.push_str(&format!(", range {} {}", r.attribute_name, r.attribute_type.as_str()));
+        s.push_str(&format!(
+            ", range {} {}",
+            r.attribute_name,
+            r.attribute_type.as_str()
+        ));
     }
     s.push(')');
     s

@@ -21,8 +21,8 @@ pub mod wire;
 
 pub mod attr;
 pub mod batch;
-pub mod convert;
 mod connection;
+pub mod convert;
 mod cursor;
 pub mod expr;
 pub mod item;

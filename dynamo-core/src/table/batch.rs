@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::batch::{self, BatchRetry, PlannedWrite, TableRead};
+use crate::batch::{self, PlannedWrite, TableRead};
+use crate::client::RetryConfig;
 use crate::error::Error;
 use crate::item::DynamoItem;
 use crate::value::Item;
@@ -18,7 +19,7 @@ pub struct BatchGet<'a, T: DynamoItem> {
     table: &'a Table<T>,
     keys: Vec<T::Key>,
     read: TableRead,
-    retry: BatchRetry,
+    retry: RetryConfig,
 }
 
 /// What a batch read found, and the keys it could not read.
@@ -74,7 +75,7 @@ pub struct BatchWrite<'a, T: DynamoItem> {
     table: &'a Table<T>,
     puts: Vec<T>,
     deletes: Vec<T::Key>,
-    retry: BatchRetry,
+    retry: RetryConfig,
 }
 
 impl<T: DynamoItem> Table<T> {
@@ -84,7 +85,7 @@ impl<T: DynamoItem> Table<T> {
             table: self,
             keys: keys.into_iter().collect(),
             read: TableRead::default(),
-            retry: BatchRetry::default(),
+            retry: RetryConfig::default(),
         }
     }
 
@@ -98,7 +99,7 @@ impl<T: DynamoItem> Table<T> {
             table: self,
             puts: puts.into_iter().collect(),
             deletes: deletes.into_iter().collect(),
-            retry: BatchRetry::default(),
+            retry: RetryConfig::default(),
         }
     }
 }
@@ -111,7 +112,7 @@ impl<'a, T: DynamoItem> BatchGet<'a, T> {
     }
 
     /// How unprocessed keys are retried.
-    pub fn retry(mut self, retry: BatchRetry) -> BatchGet<'a, T> {
+    pub fn retry(mut self, retry: RetryConfig) -> BatchGet<'a, T> {
         self.retry = retry;
         self
     }
@@ -153,7 +154,7 @@ impl<'a, T: DynamoItem> BatchGet<'a, T> {
 
 impl<'a, T: DynamoItem> BatchWrite<'a, T> {
     /// How unprocessed requests are retried.
-    pub fn retry(mut self, retry: BatchRetry) -> BatchWrite<'a, T> {
+    pub fn retry(mut self, retry: RetryConfig) -> BatchWrite<'a, T> {
         self.retry = retry;
         self
     }
@@ -169,12 +170,10 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
         let mut puts: HashMap<String, Vec<T>> = HashMap::new();
         let mut deletes: HashMap<String, Vec<T::Key>> = HashMap::new();
         let mut planned = Vec::with_capacity(self.puts.len() + self.deletes.len());
-        let mut failed = |error: Error, puts_left: Vec<T>, deletes_left: Vec<T::Key>| {
-            BatchWriteError {
-                error: Some(error),
-                puts: puts_left,
-                deletes: deletes_left,
-            }
+        let failed = |error: Error, puts_left: Vec<T>, deletes_left: Vec<T::Key>| BatchWriteError {
+            error: Some(error),
+            puts: puts_left,
+            deletes: deletes_left,
         };
         let mut pending_puts = self.puts.into_iter();
         while let Some(item) = pending_puts.next() {

@@ -25,7 +25,9 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::item::DynamoItem;
 use crate::limiter::CapacityLimiter;
-use crate::wire::{DescribeTableInput, ProvisionedThroughputDescription, TableDescription, TableStatus};
+use crate::wire::{
+    DescribeTableInput, ProvisionedThroughputDescription, TableDescription, TableStatus,
+};
 
 /// Typed handle to one table. Cheap to clone, `Send + Sync`.
 ///

@@ -8,7 +8,8 @@ use futures_util::stream;
 
 use crate::cursor::Cursor;
 use crate::error::Error;
-use crate::expr::{Filter, RangeCondition};
+use crate::expr::filter::Filter;
+use crate::expr::range::RangeCondition;
 use crate::item::DynamoItem;
 use crate::value::Item;
 use crate::wire::{Key, QueryInput, ScanInput};
@@ -84,20 +85,6 @@ struct Paging<T> {
     limit: Option<u64>,
     /// Items per call (the service's `Limit`).
     page_size: Option<u32>,
-}
-
-impl<T> Clone for Paging<T> {
-    fn clone(&self) -> Paging<T> {
-        Paging {
-            table: self.table.clone(),
-            request: match &self.request {
-                Ok(r) => Ok(r.clone()),
-                Err(e) => Err(Error::invalid_input(e.to_string())),
-            },
-            limit: self.limit,
-            page_size: self.page_size,
-        }
-    }
 }
 
 impl<T: DynamoItem> Paging<T> {
@@ -270,7 +257,8 @@ macro_rules! paging_methods {
             {
                 let names: Vec<String> = names.into_iter().map(Into::into).collect();
                 if names.is_empty() {
-                    self.paging.request = Err(Error::invalid_input("attributes to get must not be empty"));
+                    self.paging.request =
+                        Err(Error::invalid_input("attributes to get must not be empty"));
                 } else if let Ok(r) = &mut self.paging.request {
                     r.set_attributes(names);
                 }
@@ -390,8 +378,13 @@ impl<T: DynamoItem> Table<T> {
 impl<T: DynamoItem> Query<T> {
     /// Only items whose range key meets `condition`.
     pub fn range(mut self, condition: RangeCondition<T>) -> Query<T> {
-        if let Ok(Request::Query(q)) = &mut self.paging.request {
-            q.range_key_condition = Some(condition.into_condition());
+        match condition.into_wire() {
+            Ok(c) => {
+                if let Ok(Request::Query(q)) = &mut self.paging.request {
+                    q.range_key_condition = Some(c);
+                }
+            }
+            Err(e) => self.paging.request = Err(Error::conversion(e)),
         }
         self
     }
@@ -416,10 +409,15 @@ impl<T: DynamoItem> Query<T> {
 impl<T: DynamoItem> Scan<T> {
     /// Only items that meet every condition of `filter`.
     pub fn filter(mut self, filter: Filter<T>) -> Scan<T> {
-        if let Ok(Request::Scan(s)) = &mut self.paging.request {
-            s.scan_filter
-                .get_or_insert_with(Default::default)
-                .extend(filter.into_wire());
+        match filter.into_wire() {
+            Ok(conditions) => {
+                if let Ok(Request::Scan(s)) = &mut self.paging.request {
+                    s.scan_filter
+                        .get_or_insert_with(Default::default)
+                        .extend(conditions);
+                }
+            }
+            Err(e) => self.paging.request = Err(Error::conversion(e)),
         }
         self
     }

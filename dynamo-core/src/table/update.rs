@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 use std::future::IntoFuture;
 
+use crate::attr::{Addable, Attr, SetValue, Settable, ValueFor};
 use crate::error::Error;
-use crate::expr::{Conditions, Updates};
+use crate::expr::expect::Expect;
+use crate::expr::update::Update as Actions;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
@@ -14,7 +16,7 @@ use crate::wire::{
 };
 
 use super::Table;
-use super::write::{BoxFuture, version_error};
+use super::write::{BoxFuture, add_conditions, version_error};
 
 /// An UpdateItem; `.await` it, or pick what to return. Built by
 /// [`Table::update`] or [`Table::update_from`].
@@ -22,8 +24,8 @@ use super::write::{BoxFuture, version_error};
 pub struct Update<'a, T: DynamoItem> {
     table: &'a Table<T>,
     key: Result<T::Key, Error>,
-    updates: HashMap<String, AttributeValueUpdate>,
-    expected: Expected,
+    actions: Actions<T>,
+    expected: Result<Expected, Error>,
     version: Option<Number>,
 }
 
@@ -47,8 +49,8 @@ impl<T: DynamoItem> Table<T> {
         Update {
             table: self,
             key: Ok(key),
-            updates: HashMap::new(),
-            expected: Expected::new(),
+            actions: Actions::default(),
+            expected: Ok(Expected::new()),
             version: None,
         }
     }
@@ -75,15 +77,53 @@ impl<T: DynamoItem> Table<T> {
 }
 
 impl<'a, T: DynamoItem> Update<'a, T> {
-    /// Adds actions (see [`crate::expr`] for `set`, `add`, `delete_elements`, `remove`).
-    pub fn with(mut self, updates: Updates<T>) -> Update<'a, T> {
-        self.updates.extend(updates.into_wire());
+    /// Sets or replaces a non-key attribute (`PUT`); a value without an
+    /// attribute form (`None`, an empty set) removes it.
+    pub fn set<V, R: Settable>(
+        mut self,
+        attr: Attr<T, V, R>,
+        value: impl ValueFor<V>,
+    ) -> Update<'a, T> {
+        self.actions = self.actions.set(attr, value);
+        self
+    }
+
+    /// Adds to a number or unions into a set (`ADD`).
+    pub fn add<V: Addable, R: Settable>(
+        mut self,
+        attr: Attr<T, V, R>,
+        value: impl ValueFor<V::Operand>,
+    ) -> Update<'a, T> {
+        self.actions = self.actions.add(attr, value);
+        self
+    }
+
+    /// Removes members from a set (`DELETE` with a value); an emptied set
+    /// disappears.
+    pub fn delete_elements<V: SetValue, R: Settable>(
+        mut self,
+        attr: Attr<T, V, R>,
+        members: impl ValueFor<V::Set>,
+    ) -> Update<'a, T> {
+        self.actions = self.actions.delete_elements(attr, members);
+        self
+    }
+
+    /// Removes a non-key attribute (`DELETE` without a value).
+    pub fn remove<V, R: Settable>(mut self, attr: Attr<T, V, R>) -> Update<'a, T> {
+        self.actions = self.actions.remove(attr);
+        self
+    }
+
+    /// Adds actions built with [`crate::expr::update`].
+    pub fn with(mut self, actions: Actions<T>) -> Update<'a, T> {
+        self.actions = self.actions.and(actions);
         self
     }
 
     /// Adds conditions the stored item must meet.
-    pub fn condition(mut self, conditions: Conditions<T>) -> Update<'a, T> {
-        self.expected.extend(conditions.into_expected());
+    pub fn condition(mut self, conditions: Expect<T>) -> Update<'a, T> {
+        self.expected = add_conditions(self.expected, conditions);
         self
     }
 
@@ -131,17 +171,19 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         self.run(rv).await.map(Option::unwrap_or_default)
     }
 
-    async fn run(mut self, return_values: ReturnValue) -> Result<Option<Item>, Error> {
+    async fn run(self, return_values: ReturnValue) -> Result<Option<Item>, Error> {
         let key = T::key_to_wire(&self.key?).map_err(Error::conversion)?;
-        let versioned = self.apply_version();
-        if self.updates.is_empty() {
+        let mut updates = self.actions.into_wire().map_err(Error::conversion)?;
+        let mut expected = self.expected?;
+        let versioned = apply_version::<T>(self.version, &mut updates, &mut expected);
+        if updates.is_empty() {
             return Err(Error::invalid_input("an update needs at least one action"));
         }
         let input = UpdateItemInput {
             table_name: self.table.name().to_owned(),
             key,
-            attribute_updates: self.updates,
-            expected: (!self.expected.is_empty()).then_some(self.expected),
+            attribute_updates: updates,
+            expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
         let out = self
@@ -153,28 +195,32 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         self.table.charge(out.consumed_capacity_units);
         Ok(out.attributes)
     }
+}
 
-    /// Adds the version check and increment when `T` is versioned and a
-    /// version to check was given.
-    fn apply_version(&mut self) -> bool {
-        let (Some(attr), Some(version)) = (T::VERSION_ATTRIBUTE, self.version.take()) else {
-            return false;
-        };
-        let check = if version.is_zero() {
-            ExpectedAttributeValue::absent()
-        } else {
-            ExpectedAttributeValue::equals(AttributeValue::N(version))
-        };
-        self.expected.insert(attr.to_owned(), check);
-        self.updates.insert(
-            attr.to_owned(),
-            AttributeValueUpdate {
-                value: Some(AttributeValue::N(Number::from(1u8))),
-                action: Some(AttributeAction::Add),
-            },
-        );
-        true
-    }
+/// Adds the version check and increment when `T` is versioned and a version
+/// to check was given. Returns whether it did.
+fn apply_version<T: DynamoItem>(
+    version: Option<Number>,
+    updates: &mut HashMap<String, AttributeValueUpdate>,
+    expected: &mut Expected,
+) -> bool {
+    let (Some(attr), Some(version)) = (T::VERSION_ATTRIBUTE, version) else {
+        return false;
+    };
+    let check = if version.is_zero() {
+        ExpectedAttributeValue::absent()
+    } else {
+        ExpectedAttributeValue::equals(AttributeValue::N(version))
+    };
+    expected.insert(attr.to_owned(), check);
+    updates.insert(
+        attr.to_owned(),
+        AttributeValueUpdate {
+            value: Some(AttributeValue::N(Number::from(1u8))),
+            action: Some(AttributeAction::Add),
+        },
+    );
+    true
 }
 
 fn to_typed<T: DynamoItem>(item: Option<Item>) -> Result<Option<T>, Error> {

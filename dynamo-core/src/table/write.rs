@@ -4,7 +4,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use crate::error::Error;
-use crate::expr::Conditions;
+use crate::expr::expect::Expect;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
@@ -13,14 +13,14 @@ use crate::wire::{
 
 use super::Table;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A PutItem of one `T`; `.await` it. Built by [`Table::put`].
 #[must_use = "a put does nothing until awaited"]
 pub struct Put<'a, T> {
     table: &'a Table<T>,
     item: &'a T,
-    expected: Expected,
+    expected: Result<Expected, Error>,
     if_new: bool,
 }
 
@@ -39,7 +39,7 @@ impl<T: DynamoItem> Table<T> {
         Put {
             table: self,
             item,
-            expected: Expected::new(),
+            expected: Ok(Expected::new()),
             if_new: false,
         }
     }
@@ -60,15 +60,15 @@ impl<T: DynamoItem> Table<T> {
         Delete {
             table: self,
             key,
-            expected: Expected::new(),
+            expected: Ok(Expected::new()),
         }
     }
 }
 
 impl<'a, T: DynamoItem> Put<'a, T> {
     /// Adds conditions the stored item must meet.
-    pub fn condition(mut self, conditions: Conditions<T>) -> Put<'a, T> {
-        self.expected.extend(conditions.into_expected());
+    pub fn condition(mut self, conditions: Expect<T>) -> Put<'a, T> {
+        self.expected = add_conditions(self.expected, conditions);
         self
     }
 
@@ -103,17 +103,20 @@ impl<'a, T: DynamoItem> Put<'a, T> {
         self.run(ReturnValue::None).await.map(|(_, item)| item)
     }
 
-    async fn run(mut self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
+    async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
+        let mut expected = self.expected?;
         let mut item = self.item.to_item().map_err(Error::conversion)?;
-        let versioned = apply_version::<T>(&mut item, &mut self.expected)?;
+        let versioned = apply_version::<T>(&mut item, &mut expected)?;
         if self.if_new {
-            let hash = T::key_schema().hash_key_element.attribute_name;
-            self.expected.insert(hash, ExpectedAttributeValue::absent());
+            expected.insert(
+                T::HASH_KEY.name.to_owned(),
+                ExpectedAttributeValue::absent(),
+            );
         }
         let input = PutItemInput {
             table_name: self.table.name().to_owned(),
             item: item.clone(),
-            expected: (!self.expected.is_empty()).then_some(self.expected),
+            expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
         let out = self
@@ -168,6 +171,16 @@ pub(crate) fn apply_version<T: DynamoItem>(
     Ok(true)
 }
 
+/// Adds typed conditions to those gathered so far, keeping the first error.
+pub(crate) fn add_conditions<T>(
+    expected: Result<Expected, Error>,
+    conditions: Expect<T>,
+) -> Result<Expected, Error> {
+    let mut expected = expected?;
+    expected.extend(conditions.into_wire().map_err(Error::conversion)?);
+    Ok(expected)
+}
+
 /// A failed condition on a versioned write is a version conflict.
 pub(crate) fn version_error(e: Error, versioned: bool) -> Error {
     if versioned && e.is_conditional_check_failed() {
@@ -182,13 +195,13 @@ pub(crate) fn version_error(e: Error, versioned: bool) -> Error {
 pub struct Delete<'a, T: DynamoItem> {
     table: &'a Table<T>,
     key: T::Key,
-    expected: Expected,
+    expected: Result<Expected, Error>,
 }
 
 impl<'a, T: DynamoItem> Delete<'a, T> {
     /// Adds conditions the stored item must meet.
-    pub fn condition(mut self, conditions: Conditions<T>) -> Delete<'a, T> {
-        self.expected.extend(conditions.into_expected());
+    pub fn condition(mut self, conditions: Expect<T>) -> Delete<'a, T> {
+        self.expected = add_conditions(self.expected, conditions);
         self
     }
 
@@ -215,10 +228,11 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
     }
 
     async fn run(self, return_values: ReturnValue) -> Result<WriteItemOutput, Error> {
+        let expected = self.expected?;
         let input = DeleteItemInput {
             table_name: self.table.name().to_owned(),
             key: T::key_to_wire(&self.key).map_err(Error::conversion)?,
-            expected: (!self.expected.is_empty()).then_some(self.expected),
+            expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
         let out = self.table.client().delete_item(&input).await?;
