@@ -221,11 +221,9 @@ impl Parts {
         let bytes = text.as_bytes();
         let mut i = 0;
         let mut negative = false;
-        if let Some(&sign) = bytes.first() {
-            if sign == b'+' || sign == b'-' {
-                negative = sign == b'-';
-                i = 1;
-            }
+        if let Some(&sign @ (b'+' | b'-')) = bytes.first() {
+            negative = sign == b'-';
+            i = 1;
         }
         let mut all_digits = Vec::with_capacity(bytes.len());
         let mut int_len: i64 = 0;
