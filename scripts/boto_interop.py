@@ -367,7 +367,9 @@ def run_checks(port):
         assert first["LastEvaluatedKey"] == {"HashKeyElement": {"S": "rust"},
                                              "RangeKeyElement": {"N": "7"}}, first
         projected = list(posts.query("rust", BETWEEN(1, 2), attributes_to_get=["seq"]))
-        assert projected == [{"seq": 1}, {"seq": 2}], projected
+        # boto's Item fills the unprojected hash key with None.
+        assert [{k: v for k, v in i.items() if v is not None} for i in projected] == [
+            {"seq": 1}, {"seq": 2}], projected
         counted = posts.query("rust", GT(100), count=True)
         assert list(counted) == [] and counted.count == 20, counted.count
         from_key = posts.query("rust", exclusive_start_key=("rust", 117))
