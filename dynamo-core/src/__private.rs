@@ -8,6 +8,7 @@ use crate::value::{AttributeValue, Item};
 use crate::wire;
 
 pub use crate::convert::json;
+pub use serde;
 
 /// Writes a field, omitting it when the value says so.
 pub fn write<V: ToAttribute + ?Sized>(
