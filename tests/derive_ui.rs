@@ -9,4 +9,5 @@ fn ui() {
     t.compile_fail("tests/ui/attrs/*.rs");
     t.compile_fail("tests/ui/shape/*.rs");
     t.compile_fail("tests/ui/ops/*.rs");
+    t.compile_fail("tests/ui/*.rs");
 }

@@ -28,4 +28,4 @@ pub mod __private;
 pub use value::{AttributeValue, Binary, Item, Number, NumberError, ValueError, ValueType};
 
 pub use convert::{ConvertError, FromAttribute, KeyAttribute, ToAttribute};
-pub use item::{DynamoItem, KeyElement, NoRangeKey};
+pub use item::{DynamoItem, NoRangeKey, RangeKeyType};

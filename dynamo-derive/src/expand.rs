@@ -80,69 +80,60 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
     }
 }
 
-/// Key schema, key types and key conversions.
+/// Key names, key types and key conversions. The key types are checked
+/// once, at the field, by the `HashKey: KeyAttribute` and `RangeKey:
+/// RangeKeyType` bounds; every other use goes through helpers generic over
+/// `Self`.
 fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
     let Some(hash) = fields.iter().find(|f| f.attrs.hash_key.is_set()) else {
         return TokenStream::new();
     };
-    let range = fields.iter().find(|f| f.attrs.range_key.is_set());
+    let p = quote!(#krate::__private);
     let (h_ident, h_name, h_path) = (hash.ident, &hash.attribute, path(cont, hash, krate));
     let h_ty = hash.ty;
     let h_type = quote_spanned!(type_span(h_ty)=> type HashKey = #h_ty;);
-    let common = quote! {
-        #h_type
-        const HASH_KEY: #krate::KeyElement = #krate::KeyElement {
-            name: #h_name,
-            attribute_type: <Self::HashKey as #krate::KeyAttribute>::TYPE,
-        };
-    };
-    let Some(range) = range else {
+    let result = quote!(::core::result::Result);
+    let Some(range) = fields.iter().find(|f| f.attrs.range_key.is_set()) else {
         return quote! {
-            #common
-            const RANGE_KEY: ::core::option::Option<#krate::KeyElement> = ::core::option::Option::None;
+            const HASH_KEY: &'static str = #h_name;
+            const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+            #h_type
             type RangeKey = #krate::NoRangeKey;
             type Key = Self::HashKey;
             fn key(&self) -> Self::Key {
-                ::core::clone::Clone::clone(&self.#h_ident)
+                #p::hash_of::<Self>(&self.#h_ident)
             }
-            fn key_to_wire(key: &Self::Key) -> ::core::result::Result<#krate::wire::Key, #krate::ConvertError> {
-                let hash = #krate::__private::key_value::<Self::HashKey>(key, #h_path)?;
-                ::core::result::Result::Ok(#krate::wire::Key::hash(hash))
+            fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
+                #result::Ok(#krate::wire::Key::hash(#p::hash_value::<Self>(key, #h_path)?))
             }
-            fn key_from_wire(key: &#krate::wire::Key) -> ::core::result::Result<Self::Key, #krate::ConvertError> {
-                #krate::__private::hash_only_key::<Self::HashKey>(key, #h_path)
+            fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
+                #p::hash_only_key::<Self>(key, #h_path)
             }
         };
     };
     let (r_ident, r_name, r_path) = (range.ident, &range.attribute, path(cont, range, krate));
     let r_ty = range.ty;
-    let span = type_span(r_ty);
-    let r_element = quote_spanned! {span=>
-        ::core::option::Option::Some(#krate::KeyElement {
-            name: #r_name,
-            attribute_type: <#r_ty as #krate::KeyAttribute>::TYPE,
-        })
-    };
-    let r_to = quote_spanned!(span=> #krate::__private::key_value::<#r_ty>(range, #r_path)?);
-    let r_from = quote_spanned!(span=>
-        #krate::__private::key_read::<#r_ty>(key.range_key_element.as_ref(), #r_path)?);
+    let r_type = quote_spanned!(type_span(r_ty)=> type RangeKey = #r_ty;);
     quote! {
-        #common
-        const RANGE_KEY: ::core::option::Option<#krate::KeyElement> = #r_element;
-        type RangeKey = #r_ty;
+        const HASH_KEY: &'static str = #h_name;
+        const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(#r_name);
+        #h_type
+        #r_type
         type Key = (Self::HashKey, Self::RangeKey);
         fn key(&self) -> Self::Key {
-            (::core::clone::Clone::clone(&self.#h_ident), ::core::clone::Clone::clone(&self.#r_ident))
+            (#p::hash_of::<Self>(&self.#h_ident), #p::range_of::<Self>(&self.#r_ident))
         }
-        fn key_to_wire(key: &Self::Key) -> ::core::result::Result<#krate::wire::Key, #krate::ConvertError> {
+        fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
             let (hash, range) = key;
-            let hash = #krate::__private::key_value::<Self::HashKey>(hash, #h_path)?;
-            ::core::result::Result::Ok(#krate::wire::Key::hash_range(hash, #r_to))
+            #result::Ok(#krate::wire::Key::hash_range(
+                #p::hash_value::<Self>(hash, #h_path)?,
+                #p::range_value::<Self>(range, #r_path)?,
+            ))
         }
-        fn key_from_wire(key: &#krate::wire::Key) -> ::core::result::Result<Self::Key, #krate::ConvertError> {
-            let hash = #krate::__private::key_read::<Self::HashKey>(
-                ::core::option::Option::Some(&key.hash_key_element), #h_path)?;
-            ::core::result::Result::Ok((hash, #r_from))
+        fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
+            let hash = ::core::option::Option::Some(::core::clone::Clone::clone(&key.hash_key_element));
+            let range = ::core::clone::Clone::clone(&key.range_key_element);
+            #result::Ok((#p::hash_read::<Self>(hash, #h_path)?, #p::range_read::<Self>(range, #r_path)?))
         }
     }
 }
@@ -165,8 +156,23 @@ fn with_module(f: &Field<'_>, krate: &TokenStream) -> Option<TokenStream> {
     f.attrs.with.get().map(|p| quote!(#p))
 }
 
+/// `write_hash`, `read_range`... for key fields.
+fn key_helper(f: &Field<'_>, verb: &str) -> Option<syn::Ident> {
+    let which = if f.attrs.hash_key.is_set() {
+        "hash"
+    } else if f.attrs.range_key.is_set() {
+        "range"
+    } else {
+        return None;
+    };
+    Some(format_ident!("{verb}_{which}"))
+}
+
 fn write_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> TokenStream {
     let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
+    if let Some(helper) = key_helper(f, "write") {
+        return quote!(#krate::__private::#helper::<Self>(&mut __item, &self.#ident, #path)?;);
+    }
     match with_module(f, krate) {
         Some(module) => quote! {
             #krate::__private::put(&mut __item, #module::to_attribute(&self.#ident), #path)?;
@@ -184,6 +190,9 @@ fn read_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Token
         return quote_spanned!(span=> #ident: <#ty as ::core::default::Default>::default());
     }
     let path = path(cont, f, krate);
+    if let Some(helper) = key_helper(f, "read") {
+        return quote!(#ident: #krate::__private::#helper::<Self>(&mut __item, #path)?);
+    }
     if let Some(module) = with_module(f, krate) {
         let default = if f.attrs.default.is_set() {
             quote_spanned!(span=> ::core::option::Option::Some(
@@ -208,7 +217,11 @@ pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream 
     let vis = cont.vis;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let item = ident.to_string();
-    let consts = cont.stored().map(|f| {
+    let mut seen = std::collections::HashSet::new();
+    let unique = cont
+        .stored()
+        .filter(|f| seen.insert(f.name.to_ascii_uppercase()));
+    let consts = unique.map(|f| {
         let name = format_ident!("{}", f.name.to_ascii_uppercase(), span = f.ident.span());
         let value = handle_value_type(f, krate);
         let role = if f.attrs.hash_key.is_set() {

@@ -23,11 +23,8 @@ pub(crate) fn expand(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
             #[automatically_derived]
             impl #impl_generics #krate::DynamoItem for #ident #ty_generics #where_clause {
                 const TABLE_NAME: &'static str = "";
-                const HASH_KEY: #krate::KeyElement = #krate::KeyElement {
-                    name: "",
-                    attribute_type: #krate::wire::ScalarAttributeType::S,
-                };
-                const RANGE_KEY: ::core::option::Option<#krate::KeyElement> = ::core::option::Option::None;
+                const HASH_KEY: &'static str = "";
+                const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
                 const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::None;
                 const ATTRIBUTES: &'static [&'static str] = &[];
                 type HashKey = ::std::string::String;

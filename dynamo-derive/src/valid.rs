@@ -22,6 +22,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container<'_>) {
     check_version(cx, fields);
     check_attribute_names(cx, fields);
     check_rename_collisions(cx, fields);
+    check_handle_collisions(cx, fields);
 }
 
 /// Table names: 3 to 255 characters of `a-z A-Z 0-9 _ - .`.
@@ -205,12 +206,33 @@ fn check_rename_collisions(cx: &Ctxt, fields: &[Field<'_>]) {
             Some(first) => cx.error_at(
                 f.attribute_span,
                 format!(
-                    "attribute name `{}` is already used by field `{}`; give one of them `#[dynamo(rename = \"...\")]`",
-                    f.attribute, first.name
+                    "field `{}` is stored as attribute `{}`, which field `{}` already uses; give one of them another `#[dynamo(rename = \"...\")]`",
+                    f.name, f.attribute, first.name
                 ),
             ),
             None => {
                 seen.insert(&f.attribute, f);
+            }
+        }
+    }
+}
+
+/// Handles are named after fields in SCREAMING_SNAKE_CASE; `sent_by` and
+/// `SENT_BY` would both be `SENT_BY`.
+fn check_handle_collisions(cx: &Ctxt, fields: &[Field<'_>]) {
+    let mut seen: HashMap<String, &Field<'_>> = HashMap::new();
+    for f in fields.iter().filter(|f| f.is_stored()) {
+        let handle = f.name.to_ascii_uppercase();
+        match seen.get(&handle) {
+            Some(first) => cx.error_spanned_by(
+                f.ident,
+                format!(
+                    "fields `{}` and `{}` would both get the handle `{handle}`; rename one of the fields",
+                    first.name, f.name
+                ),
+            ),
+            None => {
+                seen.insert(handle, f);
             }
         }
     }
