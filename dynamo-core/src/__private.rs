@@ -1,13 +1,17 @@
 //! Helpers called by the code `#[derive(DynamoItem)]` generates. Not public
 //! API: names and signatures may change in any release.
+//!
+//! Key helpers are generic over the item type `T` and take `T::HashKey` /
+//! `T::RangeKey`, so a key field of a wrong type is reported once, at the
+//! field, by the `DynamoItem::HashKey` bound.
 
-use crate::convert::{
-    AttributePath, ConvertError, ConvertErrorKind, FromAttribute, KeyAttribute, ToAttribute,
-};
+use crate::convert::{AttributePath, ConvertError, ConvertErrorKind, FromAttribute, ToAttribute};
+use crate::item::{DynamoItem, RangeKeyType};
 use crate::value::{AttributeValue, Item};
 use crate::wire;
 
 pub use crate::convert::json;
+pub use serde;
 
 /// Writes a field, omitting it when the value says so.
 pub fn write<V: ToAttribute + ?Sized>(
@@ -50,7 +54,7 @@ pub fn read_or_default<V: FromAttribute + Default>(
 }
 
 /// Reads a `with` field through the module's `from_attribute`; absent means
-/// `Default::default()` when `default` is given, else an error.
+/// `default()` when given, else an error.
 pub fn read_with<V>(
     item: &mut Item,
     path: AttributePath,
@@ -64,9 +68,19 @@ pub fn read_with<V>(
     }
 }
 
-/// A key value in request form.
-pub fn key_value<K: KeyAttribute>(
-    key: &K,
+/// A copy of the hash key.
+pub fn hash_of<T: DynamoItem>(key: &T::HashKey) -> T::HashKey {
+    key.clone()
+}
+
+/// A copy of the range key.
+pub fn range_of<T: DynamoItem>(key: &T::RangeKey) -> T::RangeKey {
+    key.clone()
+}
+
+/// The hash key value.
+pub fn hash_value<T: DynamoItem>(
+    key: &T::HashKey,
     path: AttributePath,
 ) -> Result<AttributeValue, ConvertError> {
     key.to_attribute()
@@ -74,28 +88,80 @@ pub fn key_value<K: KeyAttribute>(
         .map_err(|e| e.at(path))
 }
 
-/// A key value read back.
-pub fn key_read<K: KeyAttribute>(
-    value: Option<&AttributeValue>,
+/// The range key value.
+pub fn range_value<T: DynamoItem>(
+    key: &T::RangeKey,
     path: AttributePath,
-) -> Result<K, ConvertError> {
+) -> Result<AttributeValue, ConvertError> {
+    key.to_range_element().map_err(|e| e.at(path))
+}
+
+/// Reads a hash key value.
+pub fn hash_read<T: DynamoItem>(
+    value: Option<AttributeValue>,
+    path: AttributePath,
+) -> Result<T::HashKey, ConvertError> {
     let value = value.ok_or_else(|| ConvertError::missing().at(path))?;
-    K::from_attribute(value.clone()).map_err(|e| e.at(path))
+    <T::HashKey as FromAttribute>::from_attribute(value).map_err(|e| e.at(path))
+}
+
+/// Reads a range key value.
+pub fn range_read<T: DynamoItem>(
+    value: Option<AttributeValue>,
+    path: AttributePath,
+) -> Result<T::RangeKey, ConvertError> {
+    let value = value.ok_or_else(|| ConvertError::missing().at(path))?;
+    T::RangeKey::from_range_element(value).map_err(|e| e.at(path))
 }
 
 /// A hash-only key read back: a range element is an error.
-pub fn hash_only_key<K: KeyAttribute>(
+pub fn hash_only_key<T: DynamoItem>(
     key: &wire::Key,
     path: AttributePath,
-) -> Result<K, ConvertError> {
+) -> Result<T::HashKey, ConvertError> {
     if key.range_key_element.is_some() {
         return Err(ConvertError::new(ConvertErrorKind::UnexpectedRangeKey).at(path));
     }
-    key_read(Some(&key.hash_key_element), path)
+    hash_read::<T>(Some(key.hash_key_element.clone()), path)
 }
 
-/// Compile-time check that a key field's type is a [`KeyAttribute`].
-pub const fn assert_key<K: KeyAttribute>() {}
+/// Writes the hash key field.
+pub fn write_hash<T: DynamoItem>(
+    item: &mut Item,
+    key: &T::HashKey,
+    path: AttributePath,
+) -> Result<(), ConvertError> {
+    let value = hash_value::<T>(key, path)?;
+    item.insert(path.attribute.to_owned(), value);
+    Ok(())
+}
+
+/// Writes the range key field.
+pub fn write_range<T: DynamoItem>(
+    item: &mut Item,
+    key: &T::RangeKey,
+    path: AttributePath,
+) -> Result<(), ConvertError> {
+    let value = range_value::<T>(key, path)?;
+    item.insert(path.attribute.to_owned(), value);
+    Ok(())
+}
+
+/// Reads the hash key field.
+pub fn read_hash<T: DynamoItem>(
+    item: &mut Item,
+    path: AttributePath,
+) -> Result<T::HashKey, ConvertError> {
+    hash_read::<T>(item.remove(path.attribute), path)
+}
+
+/// Reads the range key field.
+pub fn read_range<T: DynamoItem>(
+    item: &mut Item,
+    path: AttributePath,
+) -> Result<T::RangeKey, ConvertError> {
+    range_read::<T>(item.remove(path.attribute), path)
+}
 
 /// Compile-time check that a version field's type is an integer.
 pub const fn assert_version<V: crate::convert::VersionAttribute>() {}

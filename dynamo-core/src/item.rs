@@ -1,32 +1,61 @@
 //! [`DynamoItem`]: what `#[derive(DynamoItem)]` implements, and what the
 //! typed table layer builds on.
 
-use crate::convert::{ConvertError, KeyAttribute};
-use crate::value::Item;
+use crate::convert::{ConvertError, ConvertErrorKind, KeyAttribute};
+use crate::value::{AttributeValue, Item};
 use crate::wire::{self, KeySchemaElement, ScalarAttributeType};
-
-/// One key attribute of a table, known at compile time: its name and type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct KeyElement {
-    /// The attribute name.
-    pub name: &'static str,
-    /// `S`, `N` or `B`, from the field's Rust type ([`KeyAttribute::TYPE`]).
-    pub attribute_type: ScalarAttributeType,
-}
-
-impl KeyElement {
-    /// The wire form, for CreateTable.
-    pub fn to_wire(&self) -> KeySchemaElement {
-        KeySchemaElement {
-            attribute_name: self.name.to_owned(),
-            attribute_type: self.attribute_type,
-        }
-    }
-}
 
 /// The range key type of a hash-only table. It has no values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoRangeKey {}
+
+/// What [`DynamoItem::RangeKey`] may be: a [`KeyAttribute`], or
+/// [`NoRangeKey`] for a hash-only table.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a DynamoDB key attribute",
+    label = "not a string, number or binary scalar",
+    note = "key attributes must be a string, number or binary scalar (String, integers, Decimal, Number, Vec<u8>, Bytes)"
+)]
+pub trait RangeKeyType: Clone + Send + Sync + 'static {
+    /// The range key's scalar type; `None` for [`NoRangeKey`].
+    const TYPE: Option<ScalarAttributeType>;
+
+    /// The `RangeKeyElement` value.
+    ///
+    /// # Errors
+    /// [`ConvertError`] when the value cannot be stored.
+    fn to_range_element(&self) -> Result<AttributeValue, ConvertError>;
+
+    /// Reads a `RangeKeyElement`.
+    ///
+    /// # Errors
+    /// [`ConvertError`] on a type mismatch, or for [`NoRangeKey`] always.
+    fn from_range_element(value: AttributeValue) -> Result<Self, ConvertError>;
+}
+
+impl<K: KeyAttribute> RangeKeyType for K {
+    const TYPE: Option<ScalarAttributeType> = Some(K::TYPE);
+
+    fn to_range_element(&self) -> Result<AttributeValue, ConvertError> {
+        self.to_attribute()?.ok_or_else(ConvertError::missing)
+    }
+
+    fn from_range_element(value: AttributeValue) -> Result<K, ConvertError> {
+        K::from_attribute(value)
+    }
+}
+
+impl RangeKeyType for NoRangeKey {
+    const TYPE: Option<ScalarAttributeType> = None;
+
+    fn to_range_element(&self) -> Result<AttributeValue, ConvertError> {
+        match *self {}
+    }
+
+    fn from_range_element(_: AttributeValue) -> Result<NoRangeKey, ConvertError> {
+        Err(ConvertError::new(ConvertErrorKind::UnexpectedRangeKey))
+    }
+}
 
 /// A Rust type stored as items of one DynamoDB table.
 ///
@@ -39,7 +68,7 @@ pub enum NoRangeKey {}
 ///
 /// # Example
 /// ```
-/// use dynamo_core::{DynamoItem, KeyAttribute, NoRangeKey, KeyElement, Item, AttributeValue};
+/// use dynamo_core::{DynamoItem, NoRangeKey, Item};
 /// use dynamo_core::convert::{ConvertError, FromAttribute, ToAttribute};
 /// use dynamo_core::wire;
 ///
@@ -48,8 +77,8 @@ pub enum NoRangeKey {}
 ///
 /// impl DynamoItem for User {
 ///     const TABLE_NAME: &'static str = "users";
-///     const HASH_KEY: KeyElement = KeyElement { name: "id", attribute_type: <String as KeyAttribute>::TYPE };
-///     const RANGE_KEY: Option<KeyElement> = None;
+///     const HASH_KEY: &'static str = "id";
+///     const RANGE_KEY: Option<&'static str> = None;
 ///     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 ///     const ATTRIBUTES: &'static [&'static str] = &["id"];
 ///     type HashKey = String;
@@ -73,7 +102,9 @@ pub enum NoRangeKey {}
 ///     }
 /// }
 ///
-/// assert_eq!(User::key_schema().hash_key_element.attribute_name, "id");
+/// let schema = User::key_schema();
+/// assert_eq!(schema.hash_key_element.attribute_name, "id");
+/// assert_eq!(schema.hash_key_element.attribute_type, wire::ScalarAttributeType::S);
 /// let user = User::from_item(User { id: "u1".into() }.to_item()?)?;
 /// assert_eq!(user.key(), "u1");
 /// # Ok::<(), ConvertError>(())
@@ -83,11 +114,12 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     /// struct's name when absent.
     const TABLE_NAME: &'static str;
 
-    /// The hash key attribute: name and scalar type.
-    const HASH_KEY: KeyElement;
+    /// The hash key's attribute name (its type is [`DynamoItem::HashKey`]'s
+    /// [`KeyAttribute::TYPE`]).
+    const HASH_KEY: &'static str;
 
-    /// The range key attribute, for hash-and-range tables.
-    const RANGE_KEY: Option<KeyElement>;
+    /// The range key's attribute name, for hash-and-range tables.
+    const RANGE_KEY: Option<&'static str>;
 
     /// The attribute of the `#[dynamo(version)]` field, if any. The table
     /// layer writes it as 1 on first put, increments it on each write and
@@ -102,8 +134,9 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     type HashKey: KeyAttribute;
 
     /// The Rust type of the range key, or [`NoRangeKey`] for a hash-only
-    /// table (then it does not implement [`KeyAttribute`]).
-    type RangeKey: Send + Sync + 'static;
+    /// table (which does not implement [`KeyAttribute`], so the table layer
+    /// can offer Query only where `T::RangeKey: KeyAttribute`).
+    type RangeKey: RangeKeyType;
 
     /// A full primary key: `HashKey` for hash-only tables, `(HashKey,
     /// RangeKey)` for hash-and-range tables.
@@ -111,9 +144,17 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
 
     /// The key schema, for CreateTable and for checking an existing table.
     fn key_schema() -> wire::KeySchema {
+        let hash_key_element = KeySchemaElement {
+            attribute_name: Self::HASH_KEY.to_owned(),
+            attribute_type: <Self::HashKey as KeyAttribute>::TYPE,
+        };
+        let range = Self::RANGE_KEY.zip(<Self::RangeKey as RangeKeyType>::TYPE);
         wire::KeySchema {
-            hash_key_element: Self::HASH_KEY.to_wire(),
-            range_key_element: Self::RANGE_KEY.as_ref().map(KeyElement::to_wire),
+            hash_key_element,
+            range_key_element: range.map(|(name, attribute_type)| KeySchemaElement {
+                attribute_name: name.to_owned(),
+                attribute_type,
+            }),
         }
     }
 

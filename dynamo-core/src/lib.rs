@@ -37,7 +37,7 @@ pub use connection::{Connection, Throughput};
 pub use convert::{ConvertError, FromAttribute, KeyAttribute, ToAttribute};
 pub use cursor::Cursor;
 pub use error::{Error, ErrorKind};
-pub use item::{DynamoItem, KeyElement, NoRangeKey};
+pub use item::{DynamoItem, NoRangeKey, RangeKeyType};
 pub use limiter::CapacityLimiter;
 pub use table::{Page, Table, TableInfo};
 pub use value::{AttributeValue, Binary, Item, Number, NumberError, ValueError, ValueType};

@@ -46,6 +46,11 @@ use crate::wire::ScalarAttributeType;
 /// # Errors
 /// [`ConvertError`] when the value cannot be stored: an empty string or
 /// binary, a number out of DynamoDB's range, a set with an empty member.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored as a DynamoDB attribute",
+    label = "no conversion to an attribute value",
+    note = "supported: String, integers, floats, bool, Vec<u8>, Bytes, sets, Option, Decimal, Number, Binary, AttributeValue; use `#[dynamo(json)]` for serde types or `#[dynamo(with = module)]`"
+)]
 pub trait ToAttribute {
     /// The attribute value, or `None` to omit the attribute (`None` options,
     /// empty sets).
@@ -56,6 +61,11 @@ pub trait ToAttribute {
 }
 
 /// A Rust value that can be read from an attribute.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a DynamoDB attribute",
+    label = "no conversion from an attribute value",
+    note = "supported: String, integers, floats, bool, Vec<u8>, Bytes, sets, Option, Decimal, Number, Binary, AttributeValue; use `#[dynamo(json)]` for serde types or `#[dynamo(with = module)]`"
+)]
 pub trait FromAttribute: Sized {
     /// Reads the value.
     ///

@@ -101,20 +101,24 @@ pub fn ne<T, V, R>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> Filter<T> {
     }
 }
 
-macro_rules! ordering {
-    ($($name:ident => $op:ident, $doc:literal;)*) => {$(
-        #[doc = $doc]
-        pub fn $name<T, V: ScalarValue, R>(attr: Attr<T, V, R>, value: impl ValueFor<V::Scalar>) -> Filter<T> {
-            Filter::one(attr, ComparisonOperator::$op, vec![value.into_attribute()])
-        }
-    )*};
+/// The attribute is at most `value`.
+pub fn le<T, V: ScalarValue, R>(attr: Attr<T, V, R>, value: impl ValueFor<V::Scalar>) -> Filter<T> {
+    Filter::one(attr, ComparisonOperator::Le, vec![value.into_attribute()])
 }
 
-ordering! {
-    le => Le, "The attribute is at most `value`.";
-    lt => Lt, "The attribute is below `value`.";
-    ge => Ge, "The attribute is at least `value`.";
-    gt => Gt, "The attribute is above `value`.";
+/// The attribute is below `value`.
+pub fn lt<T, V: ScalarValue, R>(attr: Attr<T, V, R>, value: impl ValueFor<V::Scalar>) -> Filter<T> {
+    Filter::one(attr, ComparisonOperator::Lt, vec![value.into_attribute()])
+}
+
+/// The attribute is at least `value`.
+pub fn ge<T, V: ScalarValue, R>(attr: Attr<T, V, R>, value: impl ValueFor<V::Scalar>) -> Filter<T> {
+    Filter::one(attr, ComparisonOperator::Ge, vec![value.into_attribute()])
+}
+
+/// The attribute is above `value`.
+pub fn gt<T, V: ScalarValue, R>(attr: Attr<T, V, R>, value: impl ValueFor<V::Scalar>) -> Filter<T> {
+    Filter::one(attr, ComparisonOperator::Gt, vec![value.into_attribute()])
 }
 
 /// The attribute is between `low` and `high`, inclusive.

@@ -51,21 +51,29 @@ impl<T> RangeCondition<T> {
     }
 }
 
-macro_rules! one_operand {
-    ($($name:ident => $op:ident, $doc:literal;)*) => {$(
-        #[doc = $doc]
-        pub fn $name<T, V, R: IsRangeKey>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> RangeCondition<T> {
-            RangeCondition::new(attr, ComparisonOperator::$op, [value.into_attribute()])
-        }
-    )*};
+/// The range key equals `value`.
+pub fn eq<T, V, R: IsRangeKey>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> RangeCondition<T> {
+    RangeCondition::new(attr, ComparisonOperator::Eq, [value.into_attribute()])
 }
 
-one_operand! {
-    eq => Eq, "The range key equals `value`.";
-    le => Le, "The range key is at most `value`.";
-    lt => Lt, "The range key is below `value`.";
-    ge => Ge, "The range key is at least `value`.";
-    gt => Gt, "The range key is above `value`.";
+/// The range key is at most `value`.
+pub fn le<T, V, R: IsRangeKey>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> RangeCondition<T> {
+    RangeCondition::new(attr, ComparisonOperator::Le, [value.into_attribute()])
+}
+
+/// The range key is below `value`.
+pub fn lt<T, V, R: IsRangeKey>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> RangeCondition<T> {
+    RangeCondition::new(attr, ComparisonOperator::Lt, [value.into_attribute()])
+}
+
+/// The range key is at least `value`.
+pub fn ge<T, V, R: IsRangeKey>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> RangeCondition<T> {
+    RangeCondition::new(attr, ComparisonOperator::Ge, [value.into_attribute()])
+}
+
+/// The range key is above `value`.
+pub fn gt<T, V, R: IsRangeKey>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> RangeCondition<T> {
+    RangeCondition::new(attr, ComparisonOperator::Gt, [value.into_attribute()])
 }
 
 /// The range key is between `low` and `high`, inclusive.
