@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::error::Error;
 
-use dynamo::{Connection, DynamoItem, Throughput};
+use dynamo::{DynamoItem, Throughput};
 use rust_decimal::Decimal;
 
 /// The tutorial's `messages` table: hash key `forum_name`, range key
@@ -36,7 +36,7 @@ struct Message {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     // Creating a Connection: the environment's endpoint, or an embedded server.
     let (conn, server) = dynamo::local::env_or_embedded().await?;
     println!("connected to {}", conn.client().endpoint());
@@ -45,17 +45,26 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("tables: {:?}", conn.list_tables().await?);
 
     // Creating Tables: the schema comes from the struct.
-    let table = conn.create_table::<Message>(Throughput::new(10, 10)).await?;
+    let table = conn
+        .create_table::<Message>(Throughput::new(10, 10))
+        .await?;
     println!("created {} ({:?})", table.name(), table.info().status);
 
     // Getting a Table: one DescribeTable call, checked against the struct.
     println!("tables: {:?}", conn.list_tables().await?);
     let table = conn.get_table::<Message>().await?;
-    println!("got {} with {:?} write units", table.name(), table.info().write_capacity_units);
+    println!(
+        "got {} with {:?} write units",
+        table.name(),
+        table.info().write_capacity_units
+    );
 
     // ... or without any call, then refresh() when the details are needed.
     let table = conn.table::<Message>();
-    println!("write units before refresh: {:?}", table.info().write_capacity_units);
+    println!(
+        "write units before refresh: {:?}",
+        table.info().write_capacity_units
+    );
     let info = table.refresh().await?;
     println!("write units after refresh: {:?}", info.write_capacity_units);
 
@@ -104,7 +113,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     item.tags = BTreeSet::from(["funny".to_owned()]);
     table.put(&item).await?;
     let read = table.get(key.clone()).consistent().await?;
-    println!("decimal read back: {:?}", read.as_ref().and_then(|m| m.decimal_type));
+    println!(
+        "decimal read back: {:?}",
+        read.as_ref().and_then(|m| m.decimal_type)
+    );
     assert_eq!(read.and_then(|m| m.decimal_type), item.decimal_type);
 
     // Deleting Items.

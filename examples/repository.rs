@@ -43,7 +43,7 @@ impl<T: DynamoItem> Repository<T> {
     }
 
     /// Saves many items at once; what could not be written is an error.
-    async fn save_all(&self, items: Vec<T>) -> Result<(), Box<dyn Error>> {
+    async fn save_all(&self, items: Vec<T>) -> Result<(), Box<dyn Error + Send + Sync>> {
         self.table
             .batch_write(items, [])
             .send()
@@ -85,7 +85,7 @@ struct Order {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn Error>> {
+async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     let (conn, server) = dynamo::local::env_or_embedded().await?;
 
     let users = Repository::<User>::open(&conn).await?;
@@ -114,7 +114,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut token: Option<String> = None;
     let mut pages = 0;
     loop {
-        let after = token.as_deref().map(Cursor::<Order>::from_token).transpose()?;
+        let after = token
+            .as_deref()
+            .map(Cursor::<Order>::from_token)
+            .transpose()?;
         let page = orders.page(after, 8).await?;
         pages += 1;
         println!("orders page {pages}: {} items", page.items.len());
@@ -126,7 +129,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let removed = orders.remove(("ada".into(), 1)).await?;
     println!("orders: removed {:?}", removed.map(|o| o.number));
-    let remaining: Vec<Order> = orders.table.query("ada".into()).stream().try_collect().await?;
+    let remaining: Vec<Order> = orders
+        .table
+        .query("ada".into())
+        .stream()
+        .try_collect()
+        .await?;
     assert_eq!(remaining.len(), 29);
 
     users.drop_table(&conn).await?;

@@ -20,3 +20,6 @@
 
 pub use dynamo_core::*;
 pub use dynamo_derive::DynamoItem;
+
+#[cfg(feature = "local")]
+pub mod local;

@@ -116,7 +116,11 @@ async fn a_hard_error_returns_everything_not_written() {
 #[tokio::test]
 async fn the_limiter_paces_bulk_reads() {
     let (_local, table) = with_table::<Message>().await;
-    table.batch_write(messages(200), []).send().await.expect("seed");
+    table
+        .batch_write(messages(200), [])
+        .send()
+        .await
+        .expect("seed");
     // A scan of 200 small items consumes a few units per page; with a budget
     // of 2 units per second and pages of 20 items it has to wait.
     let limiter = CapacityLimiter::per_second(2.0);

@@ -24,21 +24,35 @@ async fn create_list_describe_and_delete() {
     assert_eq!(info.write_capacity_units, Some(5));
     assert!(info.created.is_some());
 
-    let description = local.conn.describe_table("messages").await.expect("describe");
+    let description = local
+        .conn
+        .describe_table("messages")
+        .await
+        .expect("describe");
     let schema = description.key_schema.expect("schema");
     assert_eq!(schema.hash_key_element.attribute_name, "forum_name");
-    assert_eq!(schema.hash_key_element.attribute_type, ScalarAttributeType::S);
+    assert_eq!(
+        schema.hash_key_element.attribute_type,
+        ScalarAttributeType::S
+    );
     assert_eq!(
         schema.range_key_element.map(|r| r.attribute_name),
         Some("subject".to_owned())
     );
 
-    let again = local.conn.create_table::<Message>(Throughput::new(1, 1)).await;
+    let again = local
+        .conn
+        .create_table::<Message>(Throughput::new(1, 1))
+        .await;
     assert_eq!(again.expect_err("exists").kind(), ErrorKind::ResourceInUse);
 
     local.conn.delete_table(&table).await.expect("delete");
     assert!(local.conn.list_tables().await.expect("list").is_empty());
-    let gone = local.conn.describe_table("messages").await.expect_err("gone");
+    let gone = local
+        .conn
+        .describe_table("messages")
+        .await
+        .expect_err("gone");
     assert!(gone.is_not_found());
 }
 
@@ -77,7 +91,11 @@ async fn list_tables_pages_through_every_name() {
 #[tokio::test]
 async fn get_table_checks_the_remote_schema() {
     let (local, _) = with_table::<Message>().await;
-    let table = local.conn.get_table::<Message>().await.expect("same schema");
+    let table = local
+        .conn
+        .get_table::<Message>()
+        .await
+        .expect("same schema");
     assert_eq!(table.info().status, Some(TableStatus::Active));
 
     // A table named "messages" read as Account (hash id N, no range) is refused.
@@ -93,9 +111,16 @@ async fn get_table_checks_the_remote_schema() {
         .await
         .expect_err("schemas differ");
     let text = err.to_string();
-    assert!(text.contains("forum_name") && text.contains("id N"), "{text}");
+    assert!(
+        text.contains("forum_name") && text.contains("id N"),
+        "{text}"
+    );
 
-    let missing = local.conn.get_table::<Account>().await.expect_err("missing");
+    let missing = local
+        .conn
+        .get_table::<Account>()
+        .await
+        .expect_err("missing");
     assert!(missing.is_not_found());
 }
 
@@ -124,6 +149,9 @@ async fn update_throughput_waits_until_active() {
     assert_eq!(info.status, Some(TableStatus::Active));
     assert_eq!(info.read_capacity_units, Some(20));
     assert_eq!(info.write_capacity_units, Some(15));
-    let bad = local.conn.update_throughput(&table, Throughput::new(0, 1)).await;
+    let bad = local
+        .conn
+        .update_throughput(&table, Throughput::new(0, 1))
+        .await;
     assert_eq!(bad.expect_err("zero").kind(), ErrorKind::InvalidInput);
 }

@@ -33,11 +33,25 @@ async fn put_get_delete_round_trip() {
         .expect("get");
     assert_eq!(missing, None);
 
-    let old = table.delete(key(&message)).return_old().await.expect("delete");
+    let old = table
+        .delete(key(&message))
+        .return_old()
+        .await
+        .expect("delete");
     assert_eq!(old, Some(message.clone()));
-    assert_eq!(table.get(key(&message)).consistent().await.expect("get"), None);
+    assert_eq!(
+        table.get(key(&message)).consistent().await.expect("get"),
+        None
+    );
     // Deleting again is fine and returns nothing.
-    assert_eq!(table.delete(key(&message)).return_old().await.expect("delete"), None);
+    assert_eq!(
+        table
+            .delete(key(&message))
+            .return_old()
+            .await
+            .expect("delete"),
+        None
+    );
 }
 
 #[tokio::test]
@@ -68,8 +82,16 @@ async fn projection_reads_only_named_attributes() {
 async fn conditional_puts_and_deletes() {
     let (_local, table) = with_table::<Message>().await;
     let message = Message::new("f", "s");
-    table.put(&message).if_not_exists().await.expect("first put");
-    let again = table.put(&message).if_not_exists().await.expect_err("exists");
+    table
+        .put(&message)
+        .if_not_exists()
+        .await
+        .expect("first put");
+    let again = table
+        .put(&message)
+        .if_not_exists()
+        .await
+        .expect_err("exists");
     assert!(again.is_conditional_check_failed());
 
     let mut changed = message.clone();
@@ -111,7 +133,10 @@ async fn updates_set_add_delete_elements_remove() {
         .update(k.clone())
         .set(Message::SENT_BY, "User A")
         .add(Message::VIEWS, 1u64)
-        .add(Message::TAGS, BTreeSet::from(["a".to_owned(), "b".to_owned(), "c".to_owned()]))
+        .add(
+            Message::TAGS,
+            BTreeSet::from(["a".to_owned(), "b".to_owned(), "c".to_owned()]),
+        )
         .return_new()
         .await
         .expect("update")
@@ -122,7 +147,10 @@ async fn updates_set_add_delete_elements_remove() {
     let old = table
         .update(k.clone())
         .add(Message::VIEWS, 2u64)
-        .delete_elements(Message::TAGS, BTreeSet::from(["a".to_owned(), "c".to_owned()]))
+        .delete_elements(
+            Message::TAGS,
+            BTreeSet::from(["a".to_owned(), "c".to_owned()]),
+        )
         .set(Message::PRICE, Some(Decimal::new(45, 1)))
         .return_old()
         .await
@@ -138,8 +166,16 @@ async fn updates_set_add_delete_elements_remove() {
         .returning(UpdateReturn::UpdatedOld)
         .await
         .expect("update");
-    assert_eq!(updated.get("price"), Some(&AttributeValue::N("4.5".parse().expect("n"))));
-    let now = table.get(k.clone()).consistent().await.expect("get").expect("item");
+    assert_eq!(
+        updated.get("price"),
+        Some(&AttributeValue::N("4.5".parse().expect("n")))
+    );
+    let now = table
+        .get(k.clone())
+        .consistent()
+        .await
+        .expect("get")
+        .expect("item");
     assert_eq!(now.views, 3);
     assert!(now.tags.is_empty(), "emptied set is dropped");
     assert_eq!(now.price, None);
@@ -151,7 +187,10 @@ async fn updates_set_add_delete_elements_remove() {
         .await
         .expect("update");
     assert_eq!(new_attrs.len(), 1);
-    assert_eq!(new_attrs.get("views"), Some(&AttributeValue::N(13u8.into())));
+    assert_eq!(
+        new_attrs.get("views"),
+        Some(&AttributeValue::N(13u8.into()))
+    );
 
     let failed = table
         .update(k.clone())

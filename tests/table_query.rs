@@ -20,11 +20,7 @@ async fn seeded() -> (common::Local, Table<Message>) {
     for i in 0..40u64 {
         messages.push(Message::new("g", &format!("t{i:02}")));
     }
-    table
-        .batch_write(messages, [])
-        .send()
-        .await
-        .expect("seed");
+    table.batch_write(messages, []).send().await.expect("seed");
     (local, table)
 }
 
@@ -36,17 +32,50 @@ fn subjects(items: &[Message]) -> Vec<String> {
 async fn query_with_every_range_operator() {
     let (_local, table) = seeded().await;
     let q = |c| table.query("f".to_owned()).range(c).all();
-    assert_eq!(subjects(&q(range::eq(Message::SUBJECT, "s05")).await.expect("eq")), ["s05"]);
-    assert_eq!(q(range::lt(Message::SUBJECT, "s03")).await.expect("lt").len(), 3);
-    assert_eq!(q(range::le(Message::SUBJECT, "s03")).await.expect("le").len(), 4);
-    assert_eq!(q(range::gt(Message::SUBJECT, "s56")).await.expect("gt").len(), 3);
-    assert_eq!(q(range::ge(Message::SUBJECT, "s56")).await.expect("ge").len(), 4);
     assert_eq!(
-        q(range::between(Message::SUBJECT, "s10", "s19")).await.expect("between").len(),
+        subjects(&q(range::eq(Message::SUBJECT, "s05")).await.expect("eq")),
+        ["s05"]
+    );
+    assert_eq!(
+        q(range::lt(Message::SUBJECT, "s03"))
+            .await
+            .expect("lt")
+            .len(),
+        3
+    );
+    assert_eq!(
+        q(range::le(Message::SUBJECT, "s03"))
+            .await
+            .expect("le")
+            .len(),
+        4
+    );
+    assert_eq!(
+        q(range::gt(Message::SUBJECT, "s56"))
+            .await
+            .expect("gt")
+            .len(),
+        3
+    );
+    assert_eq!(
+        q(range::ge(Message::SUBJECT, "s56"))
+            .await
+            .expect("ge")
+            .len(),
+        4
+    );
+    assert_eq!(
+        q(range::between(Message::SUBJECT, "s10", "s19"))
+            .await
+            .expect("between")
+            .len(),
         10
     );
     assert_eq!(
-        q(range::begins_with(Message::SUBJECT, "s4")).await.expect("begins").len(),
+        q(range::begins_with(Message::SUBJECT, "s4"))
+            .await
+            .expect("begins")
+            .len(),
         10
     );
 }
@@ -58,7 +87,13 @@ async fn query_order_limit_and_count() {
     assert_eq!(all.len(), 60);
     assert!(all.windows(2).all(|w| w[0].subject < w[1].subject));
 
-    let reversed = table.query("f".to_owned()).reverse().limit(5).all().await.expect("rev");
+    let reversed = table
+        .query("f".to_owned())
+        .reverse()
+        .limit(5)
+        .all()
+        .await
+        .expect("rev");
     assert_eq!(subjects(&reversed), ["s59", "s58", "s57", "s56", "s55"]);
 
     // limit is a total across pages; page_size is per call.
@@ -71,7 +106,10 @@ async fn query_order_limit_and_count() {
         .expect("limited");
     assert_eq!(limited.len(), 20);
 
-    assert_eq!(table.query("f".to_owned()).count().await.expect("count"), 60);
+    assert_eq!(
+        table.query("f".to_owned()).count().await.expect("count"),
+        60
+    );
     assert_eq!(
         table
             .query("g".to_owned())
@@ -81,7 +119,15 @@ async fn query_order_limit_and_count() {
             .expect("count"),
         40
     );
-    assert_eq!(table.query("none".to_owned()).all().await.expect("empty").len(), 0);
+    assert_eq!(
+        table
+            .query("none".to_owned())
+            .all()
+            .await
+            .expect("empty")
+            .len(),
+        0
+    );
 }
 
 #[tokio::test]
@@ -126,7 +172,10 @@ async fn pages_resume_from_a_serialized_cursor() {
             .to_token(),
     )
     .expect("cursor");
-    assert_eq!(typed.key().expect("key"), ("f".to_owned(), "s00".to_owned()));
+    assert_eq!(
+        typed.key().expect("key"),
+        ("f".to_owned(), "s00".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -168,7 +217,9 @@ async fn scan_with_filters_limits_and_counts() {
     assert!(busy.iter().all(|m| m.views >= 50));
     let count = table
         .scan()
-        .filter(filter::begins_with(Message::SUBJECT, "t").and(filter::eq(Message::FORUM_NAME, "g")))
+        .filter(
+            filter::begins_with(Message::SUBJECT, "t").and(filter::eq(Message::FORUM_NAME, "g")),
+        )
         .count()
         .await
         .expect("count");

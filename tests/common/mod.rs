@@ -13,22 +13,22 @@ use rust_decimal::Decimal;
 /// The seed tutorial's message.
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 #[dynamo(table = "messages")]
-pub struct Message {
+pub(crate) struct Message {
     #[dynamo(hash_key)]
-    pub forum_name: String,
+    pub(crate) forum_name: String,
     #[dynamo(range_key)]
-    pub subject: String,
+    pub(crate) subject: String,
     #[dynamo(rename = "SentBy")]
-    pub sent_by: String,
+    pub(crate) sent_by: String,
     #[dynamo(rename = "Body")]
-    pub body: Option<String>,
-    pub views: u64,
-    pub tags: BTreeSet<String>,
-    pub price: Option<Decimal>,
+    pub(crate) body: Option<String>,
+    pub(crate) views: u64,
+    pub(crate) tags: BTreeSet<String>,
+    pub(crate) price: Option<Decimal>,
 }
 
 impl Message {
-    pub fn new(forum: &str, subject: &str) -> Message {
+    pub(crate) fn new(forum: &str, subject: &str) -> Message {
         Message {
             forum_name: forum.into(),
             subject: subject.into(),
@@ -44,29 +44,29 @@ impl Message {
 /// A hash-only item with optimistic locking.
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
 #[dynamo(table = "accounts")]
-pub struct Account {
+pub(crate) struct Account {
     #[dynamo(hash_key)]
-    pub id: u64,
-    pub balance: i64,
+    pub(crate) id: u64,
+    pub(crate) balance: i64,
     #[dynamo(version)]
-    pub version: u64,
+    pub(crate) version: u64,
 }
 
 /// A running embedded server and a connection to it.
-pub struct Local {
-    pub server: dynamo_local::LocalServer,
-    pub conn: Connection,
+pub(crate) struct Local {
+    pub(crate) server: dynamo_local::LocalServer,
+    pub(crate) conn: Connection,
 }
 
 impl Local {
     /// The engine's fault switches.
-    pub fn faults(&self) -> &dynamo_local::faults::Faults {
+    pub(crate) fn faults(&self) -> &dynamo_local::faults::Faults {
         self.server.engine().faults()
     }
 }
 
 /// Starts dynamo-local on an ephemeral port and connects with quick retries.
-pub async fn local() -> Local {
+pub(crate) async fn local() -> Local {
     let server = dynamo_local::LocalServer::builder()
         .start()
         .await
@@ -88,7 +88,7 @@ pub async fn local() -> Local {
 }
 
 /// A connection with `T`'s table created.
-pub async fn with_table<T: DynamoItem>() -> (Local, dynamo::Table<T>) {
+pub(crate) async fn with_table<T: DynamoItem>() -> (Local, dynamo::Table<T>) {
     let local = local().await;
     let table = local
         .conn

@@ -108,10 +108,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
         let mut item = self.item.to_item().map_err(Error::conversion)?;
         let versioned = apply_version::<T>(&mut item, &mut expected)?;
         if self.if_new {
-            expected.insert(
-                T::HASH_KEY.name.to_owned(),
-                ExpectedAttributeValue::absent(),
-            );
+            expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
         }
         let input = PutItemInput {
             table_name: self.table.name().to_owned(),
