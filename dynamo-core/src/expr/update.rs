@@ -73,7 +73,9 @@ pub fn delete_elements<T, V: SetValue, R: Settable>(
     Update::default().delete_elements(attr, members)
 }
 
-/// Removes the attribute.
+/// Removes the attribute. Any non-key attribute may be removed; removing
+/// one the struct requires makes later reads of the item fail, so prefer it
+/// on `Option`, set and `#[dynamo(default)]` fields.
 pub fn remove<T, V, R: Settable>(attr: Attr<T, V, R>) -> Update<T> {
     Update::default().remove(attr)
 }
