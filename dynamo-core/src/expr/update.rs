@@ -34,10 +34,25 @@ use crate::wire::{AttributeAction, AttributeValueUpdate};
 
 /// Update actions on items of type `T`.
 #[must_use]
-#[derive(Debug, Clone)]
 pub struct Update<T> {
     entries: Entries<Option<AttributeValueUpdate>>,
     item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Update<T> {
+    fn clone(&self) -> Self {
+        Update {
+            entries: self.entries.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+/// Shows the wire form (or the error), not the item type.
+impl<T> std::fmt::Debug for Update<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Update").field(&self.entries).finish()
+    }
 }
 
 impl<T> Default for Update<T> {
@@ -138,6 +153,11 @@ impl<T> Update<T> {
     /// Adds [`remove`].
     pub fn remove<V, R: Settable>(self, attr: Attr<T, V, R>) -> Self {
         self.with(attr.path(), Ok(Some(action(AttributeAction::Delete, None))))
+    }
+
+    /// True when there are no entries (and no error).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Both sets of actions.
