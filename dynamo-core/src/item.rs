@@ -121,9 +121,9 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     /// The range key's attribute name, for hash-and-range tables.
     const RANGE_KEY: Option<&'static str>;
 
-    /// The attribute of the `#[dynamo(version)]` field, if any. The table
-    /// layer writes it as 1 on first put, increments it on each write and
-    /// makes every write conditional on the version it read.
+    /// The attribute of the `#[dynamo(version)]` field (an integer), if
+    /// any. The table layer uses it for optimistic locking: each write
+    /// stores the next version and is conditional on the version read.
     const VERSION_ATTRIBUTE: Option<&'static str>;
 
     /// Every attribute name the type stores, in field order (for

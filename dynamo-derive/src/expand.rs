@@ -1,8 +1,9 @@
 //! Writes the `DynamoItem` impl and the attribute handles.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
+use syn::spanned::Spanned;
 
 use crate::ast::{Container, Field, type_span};
 use crate::ctxt::Ctxt;
@@ -148,12 +149,14 @@ fn version(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
     quote!({ #assert ::core::option::Option::Some(#name) })
 }
 
-/// The module a `json` or `with` field converts through.
-fn with_module(f: &Field<'_>, krate: &TokenStream) -> Option<TokenStream> {
-    if f.attrs.json.is_set() {
-        return Some(quote!(#krate::__private::json));
+/// The module a `json` or `with` field converts through, and the span of
+/// the attribute, where a module with the wrong signature is reported.
+fn with_module(f: &Field<'_>, krate: &TokenStream) -> Option<(TokenStream, Span)> {
+    if let Some(span) = f.attrs.json.span() {
+        return Some((quote!(#krate::__private::json), span));
     }
-    f.attrs.with.get().map(|p| quote!(#p))
+    let path = f.attrs.with.get()?;
+    Some((quote!(#path), path.span()))
 }
 
 /// `write_hash`, `read_range`... for key fields.
@@ -174,7 +177,7 @@ fn write_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Toke
         return quote!(#krate::__private::#helper::<Self>(&mut __item, &self.#ident, #path)?;);
     }
     match with_module(f, krate) {
-        Some(module) => quote! {
+        Some((module, span)) => quote_spanned! {span=>
             #krate::__private::put(&mut __item, #module::to_attribute(&self.#ident), #path)?;
         },
         None => quote_spanned! {type_span(ty)=>
@@ -193,15 +196,15 @@ fn read_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Token
     if let Some(helper) = key_helper(f, "read") {
         return quote!(#ident: #krate::__private::#helper::<Self>(&mut __item, #path)?);
     }
-    if let Some(module) = with_module(f, krate) {
+    if let Some((module, with_span)) = with_module(f, krate) {
         let default = if f.attrs.default.is_set() {
             quote_spanned!(span=> ::core::option::Option::Some(
                 <#ty as ::core::default::Default>::default as fn() -> #ty))
         } else {
             quote!(::core::option::Option::None)
         };
-        return quote! {
-            #ident: #krate::__private::read_with(&mut __item, #path, #module::from_attribute, #default)?
+        return quote_spanned! {with_span=>
+            #ident: #krate::__private::read_with::<#ty>(&mut __item, #path, #module::from_attribute, #default)?
         };
     }
     if f.attrs.default.is_set() {

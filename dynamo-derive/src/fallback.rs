@@ -17,6 +17,10 @@ pub(crate) fn expand(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    if cont.generics.lifetimes().next().is_some() {
+        // `DynamoItem: 'static` cannot hold; an impl would only add errors.
+        return quote!(const _: () = { #handles };);
+    }
     let unreachable = quote!(::core::unreachable!("invalid #[derive(DynamoItem)] input"));
     quote! {
         const _: () = {

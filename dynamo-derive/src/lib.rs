@@ -93,7 +93,9 @@ use syn::{DeriveInput, parse_macro_input};
 ///   removed, after `rename_all`).
 /// * `skip`: not stored; read back as `Default::default()`.
 /// * `default`: a missing attribute reads as `Default::default()`.
-/// * `json`: any serde type, stored as an `S` holding JSON.
+/// * `json`: any serde type, stored as an `S` holding the JSON of the whole
+///   field value (an `Option` field stores `null`); add `default` to read a
+///   missing attribute as `Default::default()`.
 /// * `with = module` (or `"module"`): `module::to_attribute(&T) ->
 ///   Result<Option<AttributeValue>, ConvertError>` and
 ///   `module::from_attribute(AttributeValue) -> Result<T, ConvertError>`.

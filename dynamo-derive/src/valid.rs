@@ -9,6 +9,7 @@ use crate::ctxt::Ctxt;
 /// Runs every rule.
 pub(crate) fn check(cx: &Ctxt, cont: &Container<'_>) {
     check_table_name(cx, cont);
+    check_no_lifetimes(cx, cont);
     let Some(fields) = &cont.fields else {
         return;
     };
@@ -38,6 +39,16 @@ fn check_table_name(cx: &Ctxt, cont: &Container<'_>) {
         cx.error_spanned_by(
             lit,
             "table names are 3 to 255 characters of `a-z`, `A-Z`, `0-9`, `_`, `-` and `.`",
+        );
+    }
+}
+
+/// `DynamoItem: 'static`: items own their data.
+fn check_no_lifetimes(cx: &Ctxt, cont: &Container<'_>) {
+    for lt in cont.generics.lifetimes() {
+        cx.error_spanned_by(
+            lt,
+            "`DynamoItem` types own their data: replace borrowed fields like `&'a str` with `String`",
         );
     }
 }

@@ -27,10 +27,25 @@ use crate::wire::{Expected, ExpectedAttributeValue};
 
 /// Conditions on items of type `T`, all of which must hold.
 #[must_use]
-#[derive(Debug, Clone)]
 pub struct Expect<T> {
     entries: Entries<ExpectedAttributeValue>,
     item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Expect<T> {
+    fn clone(&self) -> Self {
+        Expect {
+            entries: self.entries.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+/// Shows the wire form (or the error), not the item type.
+impl<T> std::fmt::Debug for Expect<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Expect").field(&self.entries).finish()
+    }
 }
 
 impl<T> Default for Expect<T> {
@@ -84,7 +99,7 @@ impl<T> Expect<T> {
 
     /// True when there are no conditions (and no error).
     pub fn is_empty(&self) -> bool {
-        matches!(&self.entries.map, Ok(m) if m.is_empty())
+        self.entries.is_empty()
     }
 
     /// The `Expected` map.

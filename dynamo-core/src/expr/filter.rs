@@ -33,10 +33,25 @@ use crate::wire::{ComparisonOperator, Condition};
 
 /// Scan filter conditions on items of type `T`, all of which must hold.
 #[must_use]
-#[derive(Debug, Clone)]
 pub struct Filter<T> {
     entries: Entries<Condition>,
     item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Filter<T> {
+    fn clone(&self) -> Self {
+        Filter {
+            entries: self.entries.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+/// Shows the wire form (or the error), not the item type.
+impl<T> std::fmt::Debug for Filter<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Filter").field(&self.entries).finish()
+    }
 }
 
 impl<T> Default for Filter<T> {
@@ -63,6 +78,11 @@ impl<T> Filter<T> {
             entries: Entries::default().insert(attr.path(), entry),
             item: PhantomData,
         }
+    }
+
+    /// True when there are no entries (and no error).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Both sets of conditions.

@@ -37,7 +37,7 @@ use crate::value::AttributeValue;
 
 /// A map of attribute name to entry that keeps the first error and refuses a
 /// second entry for the same attribute.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Entries<E> {
     map: Result<HashMap<String, E>, ConvertError>,
 }
@@ -50,7 +50,18 @@ impl<E> Default for Entries<E> {
     }
 }
 
+impl<E: std::fmt::Debug> std::fmt::Debug for Entries<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.map.fmt(f)
+    }
+}
+
 impl<E> Entries<E> {
+    /// True when there are no entries and no error.
+    fn is_empty(&self) -> bool {
+        matches!(&self.map, Ok(m) if m.is_empty())
+    }
+
     fn insert(mut self, path: AttributePath, entry: Result<E, ConvertError>) -> Self {
         self.map = match (self.map, entry) {
             (Err(e), _) => Err(e),
@@ -90,4 +101,27 @@ fn required(
     value: Result<Option<AttributeValue>, ConvertError>,
 ) -> Result<AttributeValue, ConvertError> {
     value?.ok_or_else(ConvertError::missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attr::{Attr, NotKey};
+
+    /// Neither `Send`, `Sync`, `Clone` nor `Debug`.
+    #[allow(dead_code)]
+    struct Item(std::rc::Rc<()>);
+    const N: Attr<Item, u8, NotKey> = Attr::new("Item", "n", "n");
+
+    fn send_sync_clone_debug<B: Send + Sync + Clone + std::fmt::Debug + 'static>(_: &B) {}
+
+    #[test]
+    fn builders_do_not_need_anything_of_the_item_type() {
+        send_sync_clone_debug(&expect::equals(N, 1));
+        send_sync_clone_debug(&update::set(N, 1));
+        send_sync_clone_debug(&filter::eq(N, 1));
+        send_sync_clone_debug(&N);
+        assert!(update::Update::<Item>::new().is_empty());
+        assert!(!filter::null(N).is_empty());
+    }
 }

@@ -21,10 +21,27 @@ use crate::wire::{ComparisonOperator, Condition};
 
 /// A condition on the range key of items of type `T`.
 #[must_use]
-#[derive(Debug, Clone)]
 pub struct RangeCondition<T> {
     condition: Result<Condition, ConvertError>,
     item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for RangeCondition<T> {
+    fn clone(&self) -> Self {
+        RangeCondition {
+            condition: self.condition.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+/// Shows the wire form (or the error), not the item type.
+impl<T> std::fmt::Debug for RangeCondition<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RangeCondition")
+            .field(&self.condition)
+            .finish()
+    }
 }
 
 impl<T> RangeCondition<T> {

@@ -34,10 +34,25 @@ use crate::wire::{AttributeAction, AttributeValueUpdate};
 
 /// Update actions on items of type `T`.
 #[must_use]
-#[derive(Debug, Clone)]
 pub struct Update<T> {
     entries: Entries<Option<AttributeValueUpdate>>,
     item: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Update<T> {
+    fn clone(&self) -> Self {
+        Update {
+            entries: self.entries.clone(),
+            item: PhantomData,
+        }
+    }
+}
+
+/// Shows the wire form (or the error), not the item type.
+impl<T> std::fmt::Debug for Update<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Update").field(&self.entries).finish()
+    }
 }
 
 impl<T> Default for Update<T> {
@@ -73,7 +88,9 @@ pub fn delete_elements<T, V: SetValue, R: Settable>(
     Update::default().delete_elements(attr, members)
 }
 
-/// Removes the attribute.
+/// Removes the attribute. Any non-key attribute may be removed; removing
+/// one the struct requires makes later reads of the item fail, so prefer it
+/// on `Option`, set and `#[dynamo(default)]` fields.
 pub fn remove<T, V, R: Settable>(attr: Attr<T, V, R>) -> Update<T> {
     Update::default().remove(attr)
 }
@@ -136,6 +153,11 @@ impl<T> Update<T> {
     /// Adds [`remove`].
     pub fn remove<V, R: Settable>(self, attr: Attr<T, V, R>) -> Self {
         self.with(attr.path(), Ok(Some(action(AttributeAction::Delete, None))))
+    }
+
+    /// True when there are no entries (and no error).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Both sets of actions.

@@ -19,7 +19,7 @@ mod std {}
 mod dynamo {}
 
 #[derive(::dynamo::DynamoItem)]
-#[dynamo(crate = "::dynamo", table = "hygiene")]
+#[dynamo(table = "hygiene")]
 struct Shadowed {
     #[dynamo(hash_key)]
     id: u64,
