@@ -23,7 +23,7 @@ cd "$fuzz_dir"
 mkdir -p corpus/engine_execute
 # Replay the saved regressions first: each must run without a crash.
 if compgen -G "regressions/*" >/dev/null; then
-    RUSTC_BOOTSTRAP=1 cargo fuzz run --dev engine_execute regressions/* -- -runs=0
+    RUSTC_BOOTSTRAP=1 cargo fuzz run --dev engine_execute regressions/*
 fi
 RUSTC_BOOTSTRAP=1 cargo fuzz run --dev engine_execute corpus/engine_execute seeds/engine_execute -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
