@@ -256,3 +256,67 @@ fn background_server_serves_synchronous_callers() {
         "listener is gone after shutdown"
     );
 }
+
+#[tokio::test]
+async fn engine_results_and_errors_pass_through() {
+    let server = dynamo_local::start().await.expect("start");
+    let mut conn = RawConn::connect(server.local_addr()).await;
+    let create = r#"{"TableName": "things", "KeySchema": {"HashKeyElement": {"AttributeName": "id", "AttributeType": "S"}}, "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}"#;
+    assert_eq!(conn.call("CreateTable", create).await.status, 200);
+    let put = r#"{"TableName": "things", "Item": {"id": {"S": "caf\u00e9 \ud83d\ude00"}, "n": {"N": "1.50"}}}"#;
+    let response = conn.call("PutItem", put).await;
+    assert_eq!(response.status, 200, "{:?}", response.json());
+    let get =
+        r#"{"TableName": "things", "Key": {"HashKeyElement": {"S": "caf\u00e9 \ud83d\ude00"}}}"#;
+    let response = conn.call("GetItem", get).await;
+    response.assert_service_headers();
+    assert_eq!(response.json()["Item"]["id"]["S"], "caf\u{e9} \u{1F600}");
+
+    let missing = conn.call("DescribeTable", r#"{"TableName": "nope"}"#).await;
+    assert_eq!(missing.status, 400);
+    missing.assert_service_headers();
+    assert_eq!(
+        missing.json()["__type"],
+        "com.amazonaws.dynamodb.v20111205#ResourceNotFoundException"
+    );
+
+    server.engine().faults().throttle_next(1);
+    let throttled = conn.call("GetItem", get).await;
+    assert_eq!(throttled.status, 400);
+    let kind = throttled.json()["__type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        kind.ends_with("#ProvisionedThroughputExceededException"),
+        "{kind}"
+    );
+
+    for status in [500, 503] {
+        server.engine().faults().fail_next(1, status);
+        let failed = conn.call("ListTables", "{}").await;
+        assert_eq!(failed.status, status);
+        failed.assert_service_headers();
+        assert!(failed.json()["__type"].is_string());
+    }
+    assert_eq!(
+        conn.call("ListTables", "{}").await.status,
+        200,
+        "faults were one-shot"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn background_server_runs_beside_another_runtime() {
+    let server = tokio::task::spawn_blocking(|| LocalServer::builder().start_in_background())
+        .await
+        .expect("join")
+        .expect("start");
+    let mut conn = RawConn::connect(server.local_addr()).await;
+    assert_eq!(conn.call("ListTables", "{}").await.status, 200);
+    assert!(server.endpoint().starts_with("http://127.0.0.1:"));
+    tokio::task::spawn_blocking(move || server.shutdown())
+        .await
+        .expect("shutdown");
+}

@@ -9,7 +9,7 @@ use dynamo_core::wire::{AttributeAction, ReturnValue};
 
 use super::catalog::Catalog;
 use super::compare::check_expected;
-use super::decode::{Decoder, Obj, as_obj, get, opt_obj, opt_str};
+use super::decode::{Decoder, Obj, as_obj, empty_name, get, opt_obj, opt_str};
 use super::error::ApiError;
 use super::items::{WriteOut, required, return_values};
 use super::output::{non_empty, pick, to_body, units};
@@ -44,6 +44,9 @@ fn decode_updates(d: &mut Decoder, obj: &Obj) -> Result<Option<Vec<Update>>, Api
             continue;
         }
         let entry = as_obj(entry)?;
+        if name.is_empty() {
+            d.semantic(empty_name());
+        }
         let raw_action = opt_str(entry, "Action")?;
         let path = format!("attributeUpdates.{name}.member.action");
         let action = d.enumerated(raw_action, &path, &ACTIONS);
