@@ -38,12 +38,22 @@ impl<T: DynamoItem> Repository<T> {
         self.table.get(key).consistent().await
     }
 
-    async fn remove(&self, key: T::Key) -> Result<Option<T>, dynamo::Error> {
-        self.table.delete(key).return_old().await
+    async fn remove(&self, key: T::Key) -> Result<(), dynamo::Error> {
+        self.table.delete(key).await
     }
 
     /// Saves many items at once; what could not be written is an error.
     async fn save_all(&self, items: Vec<T>) -> Result<(), Box<dyn Error + Send + Sync>> {
+        if skipped("batch-write") {
+            // moto 2.3.2 answers BatchWriteItem with a canned response and
+            // writes nothing: its interop run skips the batch and puts one
+            // item at a time.
+            println!("skipped: batch write (putting one at a time)");
+            for item in &items {
+                self.save(item).await?;
+            }
+            return Ok(());
+        }
         self.table
             .batch_write(items, [])
             .send()
@@ -127,8 +137,12 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
         }
     }
 
-    let removed = orders.remove(("ada".into(), 1)).await?;
-    println!("orders: removed {:?}", removed.map(|o| o.number));
+    orders.remove(("ada".into(), 1)).await?;
+    // (moto 2.3.2 answers a read of a missing item with an error: skipped there.)
+    if !skipped("get-missing") {
+        assert_eq!(orders.find(("ada".into(), 1)).await?, None);
+    }
+    println!("orders: removed number 1");
     let remaining: Vec<Order> = orders
         .table
         .query("ada".into())
@@ -143,4 +157,10 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
         server.shutdown().await;
     }
     Ok(())
+}
+
+/// Steps named in `DYNAMO_EXAMPLE_SKIP` (comma-separated) are skipped, for
+/// servers that lack an operation.
+fn skipped(step: &str) -> bool {
+    std::env::var("DYNAMO_EXAMPLE_SKIP").is_ok_and(|v| v.split(',').any(|s| s.trim() == step))
 }

@@ -23,3 +23,8 @@ pub use dynamo_derive::DynamoItem;
 
 #[cfg(feature = "local")]
 pub mod local;
+
+/// The README's examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -327,8 +327,13 @@ paging_methods!(Query);
 paging_methods!(Scan);
 
 impl<T: DynamoItem> Table<T> {
-    /// Items whose hash key equals `hash`, in range key order.
-    pub fn query(&self, hash: T::HashKey) -> Query<T> {
+    /// Items whose hash key equals `hash`, in range key order. Only tables
+    /// with a range key can be queried, so this does not compile for a
+    /// hash-only `T`.
+    pub fn query(&self, hash: T::HashKey) -> Query<T>
+    where
+        T::RangeKey: crate::KeyAttribute,
+    {
         let request = crate::convert::ToAttribute::to_attribute(&hash)
             .map_err(Error::conversion)
             .and_then(|v| v.ok_or_else(|| Error::invalid_input("hash key value is empty")))
