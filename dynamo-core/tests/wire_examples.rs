@@ -118,3 +118,27 @@ fn wrong_member_names_and_types_are_rejected() {
     let bad = serde_json::json!({"ComparisonOperator": "LIKE"});
     assert!(serde_json::from_value::<Condition>(bad).is_err());
 }
+
+#[test]
+fn write_responses_read_attributes_only_when_asked_for() {
+    // moto 2.3.2 answers every PutItem with Attributes in a non-wire form.
+    let body = br#"{"Attributes": {"forum_name": "a", "n": "1.50"}, "ConsumedCapacityUnits": 1}"#;
+    let mut input: PutItemInput = serde_json::from_value(serde_json::json!({
+        "TableName": "t", "Item": {"forum_name": {"S": "a"}}
+    }))
+    .expect("input");
+    let out = input.decode_output(body).expect("attributes not asked for");
+    assert_eq!(out.attributes, None);
+    assert_eq!(out.consumed_capacity_units, Some(1.0));
+    // Asked for, a malformed Attributes member is an error, never dropped.
+    input.return_values = Some(ReturnValue::AllOld);
+    assert!(input.decode_output(body).is_err());
+    let good = br#"{"Attributes": {"forum_name": {"S": "a"}}, "ConsumedCapacityUnits": 1}"#;
+    assert!(
+        input
+            .decode_output(good)
+            .expect("wire form")
+            .attributes
+            .is_some()
+    );
+}

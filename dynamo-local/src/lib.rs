@@ -1,1 +1,35 @@
-//! placeholder
+//! An embedded DynamoDB (API 2011-12-05) server, in-process or standalone.
+//!
+//! Start it on an ephemeral loopback port, point a client (ours, or boto 2)
+//! at [`LocalServer::endpoint`], create tables, put, get, query and scan
+//! items, and shut it down when done:
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let server = dynamo_local::start().await?;
+//! let endpoint = server.endpoint(); // e.g. "http://127.0.0.1:40123"
+//! // ... give `endpoint` to a client, run the tutorial's operations ...
+//! # let _ = endpoint;
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The server speaks the service's HTTP protocol: `POST /` with
+//! `X-Amz-Target: DynamoDB_20111205.<Operation>`, JSON bodies, and answers
+//! carrying `x-amzn-RequestId` and `x-amz-crc32`. It accepts SigV4 and AWS3
+//! signed requests; by default any credentials pass, and
+//! [`LocalServerBuilder::verify_signatures`] makes it check them.
+//!
+//! From synchronous code (or another async runtime) use
+//! [`LocalServerBuilder::start_in_background`], which runs the server on its
+//! own thread. The `dynamo-local` binary serves the same thing on a fixed port.
+
+pub mod engine;
+pub mod faults;
+
+mod auth;
+mod http;
+mod server;
+
+pub use server::{BackgroundServer, DEFAULT_MAX_BODY_SIZE, LocalServer, LocalServerBuilder, start};

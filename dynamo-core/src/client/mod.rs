@@ -202,7 +202,7 @@ impl Client {
         loop {
             tracing::debug!(attempt, "sending");
             let error = match self.attempt(&target, &body, &payload_hash).await {
-                Ok(raw) => return decode::<O>(raw).map_err(|e| e.with_table(table)),
+                Ok(raw) => return decode(input, raw).map_err(|e| e.with_table(table)),
                 Err(error) => error,
             };
             tracing::debug!(attempt, status = error.status(), error = %error, "attempt failed");
@@ -340,8 +340,10 @@ fn single_table<'a>(mut tables: impl ExactSizeIterator<Item = &'a String>) -> Op
 }
 
 /// Decodes a successful response body.
-fn decode<O: Operation>(raw: transport::RawResponse) -> Result<O::Output, Error> {
-    serde_json::from_slice(&raw.body).map_err(|e| Error::decode(e, raw.request_id))
+fn decode<O: Operation>(input: &O, raw: transport::RawResponse) -> Result<O::Output, Error> {
+    input
+        .decode_output(&raw.body)
+        .map_err(|e| Error::decode(e, raw.request_id))
 }
 
 impl fmt::Debug for Client {

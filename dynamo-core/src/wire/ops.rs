@@ -14,6 +14,17 @@ pub trait Operation: Serialize {
     const NAME: &'static str;
     /// The response body type.
     type Output: DeserializeOwned;
+
+    /// Decodes the response body to this request. Members the request did
+    /// not ask for are not read, so a server or proxy that adds them in a
+    /// malformed way (moto 2.3.2 sends `Attributes` in a non-wire form on
+    /// every PutItem) cannot make a call fail.
+    ///
+    /// # Errors
+    /// A JSON error when the body does not decode.
+    fn decode_output(&self, body: &[u8]) -> serde_json::Result<Self::Output> {
+        serde_json::from_slice(body)
+    }
 }
 
 macro_rules! operation {
@@ -23,6 +34,41 @@ macro_rules! operation {
             type Output = $output;
         }
     };
+    ($input:ident => $output:ident, $name:literal, returns attributes) => {
+        impl Operation for $input {
+            const NAME: &'static str = $name;
+            type Output = $output;
+
+            fn decode_output(&self, body: &[u8]) -> serde_json::Result<$output> {
+                decode_write(self.return_values, body)
+            }
+        }
+    };
+}
+
+/// The part of a write's response that is there whatever `ReturnValues` says.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CapacityOnly {
+    #[serde(default)]
+    consumed_capacity_units: Option<f64>,
+}
+
+/// Decodes a write's response, reading `Attributes` only when asked for.
+fn decode_write(
+    return_values: Option<ReturnValue>,
+    body: &[u8],
+) -> serde_json::Result<WriteItemOutput> {
+    match return_values {
+        None | Some(ReturnValue::None) => {
+            let out: CapacityOnly = serde_json::from_slice(body)?;
+            Ok(WriteItemOutput {
+                attributes: None,
+                consumed_capacity_units: out.consumed_capacity_units,
+            })
+        }
+        Some(_) => serde_json::from_slice(body),
+    }
 }
 
 /// BatchGetItem request.
@@ -119,7 +165,7 @@ pub struct WriteItemOutput {
 
 /// DeleteItem response.
 pub type DeleteItemOutput = WriteItemOutput;
-operation!(DeleteItemInput => WriteItemOutput, "DeleteItem");
+operation!(DeleteItemInput => WriteItemOutput, "DeleteItem", returns attributes);
 
 /// DeleteTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -223,7 +269,7 @@ pub struct PutItemInput {
 
 /// PutItem response.
 pub type PutItemOutput = WriteItemOutput;
-operation!(PutItemInput => WriteItemOutput, "PutItem");
+operation!(PutItemInput => WriteItemOutput, "PutItem", returns attributes);
 
 /// Query request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -340,7 +386,7 @@ pub struct UpdateItemInput {
 
 /// UpdateItem response.
 pub type UpdateItemOutput = WriteItemOutput;
-operation!(UpdateItemInput => WriteItemOutput, "UpdateItem");
+operation!(UpdateItemInput => WriteItemOutput, "UpdateItem", returns attributes);
 
 /// UpdateTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

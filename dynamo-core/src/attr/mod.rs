@@ -1,0 +1,118 @@
+//! Typed attribute handles: `Message::SENT_BY` and friends.
+//!
+//! `#[derive(DynamoItem)]` gives every stored field an associated constant of
+//! type [`Attr<T, V, R>`]: `T` is the item type, `V` the field's value type
+//! and `R` its role ([`HashKey`], [`RangeKey`] or [`NotKey`]). The builders in
+//! [`crate::expr`] take these handles, so a condition, update or range-key
+//! condition only accepts a value of the field's type, and only where the
+//! operation is legal:
+//!
+//! * updates need a [`Settable`] role (not a key);
+//! * range-key conditions need the [`IsRangeKey`] role;
+//! * `add` needs an [`Addable`] value (numbers and sets), `delete_elements` a
+//!   [`SetValue`], `begins_with` a [`PrefixValue`], ordering a
+//!   [`ScalarValue`], `contains` a [`Containable`];
+//! * operands are anything [`ValueFor<V>`]: `V` itself, `&V`, `&str` for
+//!   strings, the inner value for an `Option`, the plain value for
+//!   [`Json`](crate::convert::Json).
+//!
+//! # Example
+//! ```
+//! use dynamo_core::attr::{Attr, NotKey};
+//! use dynamo_core::expr::update;
+//! struct Counter;
+//! const HITS: Attr<Counter, u64, NotKey> = Attr::new("Counter", "hits", "hits");
+//! let actions = update::add(HITS, 1).into_wire()?;
+//! assert!(actions.contains_key("hits"));
+//! # Ok::<(), dynamo_core::convert::ConvertError>(())
+//! ```
+
+mod kinds;
+
+use std::fmt;
+use std::marker::PhantomData;
+
+pub use kinds::{Addable, Containable, PrefixValue, ScalarValue, SetValue, ValueFor};
+
+use crate::convert::AttributePath;
+
+/// The handle of one attribute of item type `T`, with value type `V` and
+/// role `R`.
+pub struct Attr<T, V, R = NotKey> {
+    path: AttributePath,
+    marker: PhantomData<Marker<T, V, R>>,
+}
+
+/// Carries the type parameters without owning them (always `Send`, `Sync`,
+/// `Copy`).
+type Marker<T, V, R> = fn() -> (T, V, R);
+
+impl<T, V, R> Attr<T, V, R> {
+    /// A handle for field `field` of `item`, stored as attribute `attribute`.
+    pub const fn new(item: &'static str, field: &'static str, attribute: &'static str) -> Self {
+        Attr {
+            path: AttributePath {
+                item,
+                field,
+                attribute,
+            },
+            marker: PhantomData,
+        }
+    }
+
+    /// The attribute name.
+    pub const fn name(&self) -> &'static str {
+        self.path.attribute
+    }
+
+    /// The struct, field and attribute name, for error messages.
+    pub const fn path(&self) -> AttributePath {
+        self.path
+    }
+}
+
+impl<T, V, R> Clone for Attr<T, V, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, V, R> Copy for Attr<T, V, R> {}
+
+impl<T, V, R> fmt::Debug for Attr<T, V, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Attr({})", self.path)
+    }
+}
+
+/// Role of the hash key attribute.
+#[derive(Debug, Clone, Copy)]
+pub enum HashKey {}
+
+/// Role of the range key attribute.
+#[derive(Debug, Clone, Copy)]
+pub enum RangeKey {}
+
+/// Role of every attribute that is not part of the key.
+#[derive(Debug, Clone, Copy)]
+pub enum NotKey {}
+
+/// Roles whose attribute an update may change: only [`NotKey`].
+#[diagnostic::on_unimplemented(
+    message = "key attributes cannot be updated",
+    label = "this is a key attribute",
+    note = "an item's key never changes; write a new item with `put` and delete the old one instead"
+)]
+pub trait Settable {}
+
+impl Settable for NotKey {}
+
+/// Roles a Query range-key condition applies to: only [`RangeKey`].
+#[diagnostic::on_unimplemented(
+    message = "range key conditions apply only to the range key attribute",
+    label = "not the range key",
+    note = "use a scan filter (`dynamo::expr::filter`) to compare other attributes"
+)]
+pub trait IsRangeKey {}
+
+impl IsRangeKey for RangeKey {}

@@ -1,0 +1,332 @@
+//! [`Connection`]: tables as a whole — list, create from a derived schema,
+//! describe, change throughput, delete — and typed [`Table`] handles.
+
+use std::time::Duration;
+
+use futures_core::Stream;
+use futures_util::stream;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::item::DynamoItem;
+use crate::table::{Table, TableInfo};
+use crate::wire::{
+    CreateTableInput, DeleteTableInput, DescribeTableInput, KeySchema, ListTablesInput,
+    ProvisionedThroughput, TableDescription, TableStatus, UpdateTableInput,
+};
+
+/// Read and write capacity units of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throughput {
+    /// Strongly consistent 1 KB reads per second.
+    pub read: u64,
+    /// 1 KB writes per second.
+    pub write: u64,
+}
+
+impl Throughput {
+    /// `read` and `write` capacity units.
+    pub fn new(read: u64, write: u64) -> Throughput {
+        Throughput { read, write }
+    }
+
+    fn to_wire(self) -> Result<ProvisionedThroughput, Error> {
+        let units = |v: u64| {
+            i64::try_from(v)
+                .ok()
+                .filter(|v| *v >= 1)
+                .ok_or_else(|| Error::invalid_input("capacity units must be at least 1"))
+        };
+        Ok(ProvisionedThroughput {
+            read_capacity_units: units(self.read)?,
+            write_capacity_units: units(self.write)?,
+        })
+    }
+}
+
+/// Entry point of the typed layer: one account and region (or one local
+/// server). Cheap to clone.
+///
+/// # Example
+/// ```no_run
+/// # use dynamo_core::{Connection, DynamoItem, Throughput};
+/// # async fn run<T: DynamoItem>() -> Result<(), dynamo_core::Error> {
+/// let conn = Connection::from_env()?;
+/// let table = conn.create_table::<T>(Throughput::new(10, 10)).await?;
+/// println!("{:?}", conn.list_tables().await?);
+/// conn.delete_table(&table).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Connection {
+    client: Client,
+    wait_timeout: Duration,
+}
+
+impl Connection {
+    /// A connection through `client`.
+    pub fn new(client: Client) -> Connection {
+        Connection {
+            client,
+            wait_timeout: Duration::from_secs(600),
+        }
+    }
+
+    /// A connection configured from the environment and the shared AWS
+    /// files, as the AWS tools read them.
+    ///
+    /// # Errors
+    /// Configuration and credential errors.
+    pub fn from_env() -> Result<Connection, Error> {
+        Ok(Connection::new(Client::from_env()?))
+    }
+
+    /// A connection to `region` with credentials from the environment.
+    ///
+    /// # Errors
+    /// Configuration and credential errors.
+    pub fn connect_to_region(region: &str) -> Result<Connection, Error> {
+        Ok(Connection::new(Client::builder().region(region).build()?))
+    }
+
+    /// How long table changes are waited for (default 10 minutes).
+    pub fn with_wait_timeout(mut self, timeout: Duration) -> Connection {
+        self.wait_timeout = timeout;
+        self
+    }
+
+    /// The Layer1 client underneath.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Every table name, across all pages.
+    ///
+    /// # Errors
+    /// The client's errors.
+    pub async fn list_tables(&self) -> Result<Vec<String>, Error> {
+        let mut names = Vec::new();
+        let mut tables = Box::pin(self.list_tables_stream());
+        while let Some(name) = futures_util::StreamExt::next(&mut tables).await {
+            names.push(name?);
+        }
+        Ok(names)
+    }
+
+    /// Every table name, fetched a page at a time.
+    pub fn list_tables_stream(&self) -> impl Stream<Item = Result<String, Error>> + Send + 'static {
+        let client = self.client.clone();
+        let pages = stream::try_unfold(Some(None::<String>), move |state| {
+            let client = client.clone();
+            async move {
+                let Some(start) = state else {
+                    return Ok(None);
+                };
+                let out = client
+                    .list_tables(&ListTablesInput {
+                        exclusive_start_table_name: start,
+                        limit: None,
+                    })
+                    .await?;
+                let next = out.last_evaluated_table_name.map(Some);
+                Ok::<_, Error>(Some((
+                    stream::iter(out.table_names.into_iter().map(Ok)),
+                    next,
+                )))
+            }
+        });
+        futures_util::TryStreamExt::try_flatten(pages)
+    }
+
+    /// Creates `T`'s table with the key schema derived from `T` and waits
+    /// until it is `ACTIVE`.
+    ///
+    /// # Errors
+    /// `ResourceInUse` when it exists, a timeout when it does not become
+    /// active in time, and the client's errors.
+    pub async fn create_table<T: DynamoItem>(
+        &self,
+        throughput: Throughput,
+    ) -> Result<Table<T>, Error> {
+        let input = CreateTableInput {
+            table_name: T::TABLE_NAME.to_owned(),
+            key_schema: T::key_schema(),
+            provisioned_throughput: throughput.to_wire()?,
+        };
+        self.client.create_table(&input).await?;
+        let description = self
+            .wait_for(T::TABLE_NAME, |s| s == Some(TableStatus::Active))
+            .await?;
+        let info = description
+            .as_ref()
+            .map(TableInfo::from_description)
+            .unwrap_or_default();
+        Ok(Table::new(self.client.clone(), info))
+    }
+
+    /// A handle on `T`'s existing table, after one DescribeTable call that
+    /// checks the remote key schema against `T`'s.
+    ///
+    /// # Errors
+    /// Not found, a schema mismatch (naming both schemas), and the client's errors.
+    pub async fn get_table<T: DynamoItem>(&self) -> Result<Table<T>, Error> {
+        let description = self.describe_table(T::TABLE_NAME).await?;
+        let expected = T::key_schema();
+        match &description.key_schema {
+            Some(remote) if *remote == expected => {}
+            remote => {
+                return Err(Error::invalid_input(format!(
+                    "table {} has key schema {}, but {} expects {}",
+                    T::TABLE_NAME,
+                    remote
+                        .as_ref()
+                        .map_or_else(|| "(none)".to_owned(), describe_schema),
+                    std::any::type_name::<T>(),
+                    describe_schema(&expected)
+                )));
+            }
+        }
+        Ok(Table::new(
+            self.client.clone(),
+            TableInfo::from_description(&description),
+        ))
+    }
+
+    /// A handle on `T`'s table without calling the service: creation time,
+    /// status, item count, size and throughput stay unknown until
+    /// [`Table::refresh`].
+    pub fn table<T: DynamoItem>(&self) -> Table<T> {
+        Table::new(self.client.clone(), TableInfo::default())
+    }
+
+    /// Like [`Connection::table`], for a table of another name holding `T`
+    /// items (e.g. one table per tenant or per month).
+    pub fn table_from_schema<T: DynamoItem>(&self, name: impl Into<String>) -> Table<T> {
+        Table::named(self.client.clone(), name.into(), TableInfo::default())
+    }
+
+    /// What the service says about a table.
+    ///
+    /// # Errors
+    /// Not found and the client's errors.
+    pub async fn describe_table(&self, name: &str) -> Result<TableDescription, Error> {
+        let out = self
+            .client
+            .describe_table(&DescribeTableInput {
+                table_name: name.to_owned(),
+            })
+            .await?;
+        out.table
+            .ok_or_else(|| Error::invalid_input("DescribeTable answered without a table"))
+    }
+
+    /// Changes a table's throughput and waits until it is `ACTIVE` again.
+    ///
+    /// # Errors
+    /// The service's throughput rules, a timeout, and the client's errors.
+    pub async fn update_throughput<T: DynamoItem>(
+        &self,
+        table: &Table<T>,
+        throughput: Throughput,
+    ) -> Result<(), Error> {
+        let input = UpdateTableInput {
+            table_name: table.name().to_owned(),
+            provisioned_throughput: throughput.to_wire()?,
+        };
+        self.client.update_table(&input).await?;
+        let wanted = (throughput.read, throughput.write);
+        let description = self
+            .wait_for_description(table.name(), |d| {
+                let t = d.provisioned_throughput.clone().unwrap_or_default();
+                d.table_status == Some(TableStatus::Active)
+                    && (t.read_capacity_units, t.write_capacity_units)
+                        == (i64::try_from(wanted.0).ok(), i64::try_from(wanted.1).ok())
+            })
+            .await?;
+        if let Some(d) = description {
+            table.set_info(TableInfo::from_description(&d));
+        }
+        Ok(())
+    }
+
+    /// Deletes a table and waits until it is gone.
+    ///
+    /// # Errors
+    /// Not found, in use, a timeout, and the client's errors.
+    pub async fn delete_table<T: DynamoItem>(&self, table: &Table<T>) -> Result<(), Error> {
+        self.client
+            .delete_table(&DeleteTableInput {
+                table_name: table.name().to_owned(),
+            })
+            .await?;
+        self.wait_for(table.name(), |s| s.is_none())
+            .await
+            .map(|_| ())
+    }
+
+    /// Polls DescribeTable until `done(status)`; a missing table has status `None`.
+    async fn wait_for(
+        &self,
+        name: &str,
+        done: impl Fn(Option<TableStatus>) -> bool,
+    ) -> Result<Option<TableDescription>, Error> {
+        self.poll(name, |d| done(d.and_then(|d| d.table_status)))
+            .await
+    }
+
+    async fn wait_for_description(
+        &self,
+        name: &str,
+        done: impl Fn(&TableDescription) -> bool,
+    ) -> Result<Option<TableDescription>, Error> {
+        self.poll(name, |d| d.is_some_and(&done)).await
+    }
+
+    async fn poll(
+        &self,
+        name: &str,
+        done: impl Fn(Option<&TableDescription>) -> bool,
+    ) -> Result<Option<TableDescription>, Error> {
+        let deadline = tokio::time::Instant::now() + self.wait_timeout;
+        let mut delay = Duration::from_millis(20);
+        loop {
+            let description = match self.describe_table(name).await {
+                Ok(d) => Some(d),
+                Err(e) if e.is_not_found() => None,
+                Err(e) => return Err(e),
+            };
+            if done(description.as_ref()) {
+                return Ok(description);
+            }
+            if tokio::time::Instant::now() + delay > deadline {
+                let message = format!(
+                    "table {name} did not reach the wanted state within {:?}",
+                    self.wait_timeout
+                );
+                return Err(Error::timeout(message.clone())
+                    .with_message(message)
+                    .with_table(Some(name)));
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
+    }
+}
+
+/// `forum_name S, subject S` style description of a key schema.
+fn describe_schema(schema: &KeySchema) -> String {
+    let mut s = format!(
+        "(hash {} {}",
+        schema.hash_key_element.attribute_name,
+        schema.hash_key_element.attribute_type.as_str()
+    );
+    if let Some(r) = &schema.range_key_element {
+        s.push_str(&format!(
+            ", range {} {}",
+            r.attribute_name,
+            r.attribute_type.as_str()
+        ));
+    }
+    s.push(')');
+    s
+}

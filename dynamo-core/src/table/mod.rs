@@ -1,0 +1,196 @@
+//! [`Table<T>`]: typed, async access to one table whose items are `T`.
+//!
+//! Every operation is a builder: set options, then `.await` it (or call
+//! `.send()`). Arguments are checked when the builder runs, so chains need no
+//! `?` per step.
+
+mod batch;
+mod read;
+mod scan;
+mod update;
+mod write;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
+pub use read::Get;
+pub use scan::{Page, Query, Scan};
+pub use update::{Update, UpdateReturn};
+pub use write::{Delete, Put};
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::item::DynamoItem;
+use crate::limiter::CapacityLimiter;
+use crate::wire::{
+    DescribeTableInput, ProvisionedThroughputDescription, TableDescription, TableStatus,
+};
+
+/// Typed handle to one table. Cheap to clone, `Send + Sync`.
+///
+/// # Example
+/// ```no_run
+/// # use dynamo_core::{Connection, DynamoItem, Table};
+/// # async fn run<T: DynamoItem>(conn: Connection, item: T, key: T::Key) -> Result<(), dynamo_core::Error> {
+/// let table: Table<T> = conn.table::<T>();
+/// table.put(&item).await?;
+/// let again: Option<T> = table.get(key).consistent().await?;
+/// # Ok(()) }
+/// ```
+pub struct Table<T> {
+    inner: Arc<Inner>,
+    limiter: Option<CapacityLimiter>,
+    _item: PhantomData<fn() -> T>,
+}
+
+struct Inner {
+    client: Client,
+    name: String,
+    info: RwLock<TableInfo>,
+}
+
+/// What is known of a table: all `None` for a table made without a call
+/// until [`Table::refresh`] asks the service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableInfo {
+    /// Lifecycle state.
+    pub status: Option<TableStatus>,
+    /// Creation time.
+    pub created: Option<SystemTime>,
+    /// Approximate item count (updated every few hours by AWS).
+    pub item_count: Option<u64>,
+    /// Approximate size in bytes (updated every few hours by AWS).
+    pub size_bytes: Option<u64>,
+    /// Provisioned read capacity units.
+    pub read_capacity_units: Option<u64>,
+    /// Provisioned write capacity units.
+    pub write_capacity_units: Option<u64>,
+}
+
+impl TableInfo {
+    pub(crate) fn from_description(d: &TableDescription) -> TableInfo {
+        let throughput = d.provisioned_throughput.as_ref();
+        let units = |f: fn(&ProvisionedThroughputDescription) -> Option<i64>| {
+            throughput.and_then(f).and_then(|v| u64::try_from(v).ok())
+        };
+        TableInfo {
+            status: d.table_status,
+            created: d
+                .creation_date_time
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(|s| UNIX_EPOCH + Duration::from_secs_f64(s)),
+            item_count: d.item_count.and_then(|v| u64::try_from(v).ok()),
+            size_bytes: d.table_size_bytes.and_then(|v| u64::try_from(v).ok()),
+            read_capacity_units: units(|t| t.read_capacity_units),
+            write_capacity_units: units(|t| t.write_capacity_units),
+        }
+    }
+}
+
+impl<T> Clone for Table<T> {
+    fn clone(&self) -> Table<T> {
+        Table {
+            inner: Arc::clone(&self.inner),
+            limiter: self.limiter.clone(),
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Table<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Table")
+            .field("name", &self.inner.name)
+            .field("item", &std::any::type_name::<T>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DynamoItem> Table<T> {
+    /// A handle named after `T`'s table, without calling the service.
+    pub(crate) fn new(client: Client, info: TableInfo) -> Table<T> {
+        Table::named(client, T::TABLE_NAME.to_owned(), info)
+    }
+
+    /// A handle on a table of another name holding `T` items.
+    pub(crate) fn named(client: Client, name: String, info: TableInfo) -> Table<T> {
+        Table {
+            inner: Arc::new(Inner {
+                client,
+                name,
+                info: RwLock::new(info),
+            }),
+            limiter: None,
+            _item: PhantomData,
+        }
+    }
+
+    /// The table name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The client this table calls through.
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// What was last learnt about the table (see [`Table::refresh`]).
+    pub fn info(&self) -> TableInfo {
+        self.inner
+            .info
+            .read()
+            .map(|i| i.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Asks the service for the table's state, throughput and size.
+    ///
+    /// # Errors
+    /// [`Error::is_not_found`] when the table does not exist.
+    pub async fn refresh(&self) -> Result<TableInfo, Error> {
+        let out = self
+            .client()
+            .describe_table(&DescribeTableInput {
+                table_name: self.name().to_owned(),
+            })
+            .await?;
+        let info = out
+            .table
+            .as_ref()
+            .map(TableInfo::from_description)
+            .unwrap_or_default();
+        self.set_info(info.clone());
+        Ok(info)
+    }
+
+    pub(crate) fn set_info(&self, info: TableInfo) {
+        match self.inner.info.write() {
+            Ok(mut guard) => *guard = info,
+            Err(e) => *e.into_inner() = info,
+        }
+    }
+
+    /// The same table, with reads and writes paced by a capacity budget:
+    /// queries, scans and batches wait while the budget is overdrawn and
+    /// charge it with the `ConsumedCapacityUnits` the service reports.
+    pub fn with_limiter(&self, limiter: CapacityLimiter) -> Table<T> {
+        Table {
+            limiter: Some(limiter),
+            ..self.clone()
+        }
+    }
+
+    pub(crate) fn limiter(&self) -> Option<&CapacityLimiter> {
+        self.limiter.as_ref()
+    }
+
+    pub(crate) fn charge(&self, units: Option<f64>) {
+        if let (Some(l), Some(u)) = (&self.limiter, units) {
+            l.consume(u);
+        }
+    }
+}

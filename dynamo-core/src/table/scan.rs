@@ -1,0 +1,429 @@
+//! Query and Scan: typed conditions, pages with typed cursors, and streams
+//! that fetch one page at a time.
+
+use std::collections::VecDeque;
+
+use futures_core::Stream;
+use futures_util::stream;
+
+use crate::cursor::Cursor;
+use crate::error::Error;
+use crate::expr::filter::Filter;
+use crate::expr::range::RangeCondition;
+use crate::item::DynamoItem;
+use crate::value::Item;
+use crate::wire::{Key, QueryInput, ScanInput};
+
+use super::Table;
+
+/// One page of a query or scan.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// Items of this page (empty for count-only requests).
+    pub items: Vec<T>,
+    /// Items matched in this page.
+    pub count: u64,
+    /// Items evaluated before the filter (scans only).
+    pub scanned_count: Option<u64>,
+    /// Read capacity the page consumed.
+    pub consumed_capacity: Option<f64>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor<T>>,
+}
+
+/// The request of either kind.
+#[derive(Clone)]
+enum Request {
+    Query(QueryInput),
+    Scan(ScanInput),
+}
+
+impl Request {
+    fn set_start(&mut self, key: Option<Key>) {
+        match self {
+            Request::Query(q) => q.exclusive_start_key = key,
+            Request::Scan(s) => s.exclusive_start_key = key,
+        }
+    }
+
+    fn set_limit(&mut self, limit: Option<i32>) {
+        match self {
+            Request::Query(q) => q.limit = limit,
+            Request::Scan(s) => s.limit = limit,
+        }
+    }
+
+    fn set_count(&mut self) {
+        match self {
+            Request::Query(q) => q.count = Some(true),
+            Request::Scan(s) => s.count = Some(true),
+        }
+    }
+
+    fn set_attributes(&mut self, names: Vec<String>) {
+        match self {
+            Request::Query(q) => q.attributes_to_get = Some(names),
+            Request::Scan(s) => s.attributes_to_get = Some(names),
+        }
+    }
+}
+
+/// Raw page as the service answered it.
+struct RawPage {
+    items: Vec<Item>,
+    count: u64,
+    scanned: Option<u64>,
+    consumed: Option<f64>,
+    last_key: Option<Key>,
+}
+
+/// Shared state of a query or scan.
+struct Paging<T> {
+    table: Table<T>,
+    request: Result<Request, Error>,
+    /// Most items in all (None: all of them).
+    limit: Option<u64>,
+    /// Items per call (the service's `Limit`).
+    page_size: Option<u32>,
+}
+
+impl<T: DynamoItem> Paging<T> {
+    fn per_call_limit(&self, delivered: u64) -> Option<i32> {
+        let remaining = self.limit.map(|l| l.saturating_sub(delivered));
+        let size = self.page_size.map(u64::from);
+        let n = match (remaining, size) {
+            (Some(r), Some(s)) => Some(r.min(s)),
+            (r, s) => r.or(s),
+        };
+        n.map(|n| i32::try_from(n).unwrap_or(i32::MAX))
+    }
+
+    async fn fetch(&self, request: &Request) -> Result<RawPage, Error> {
+        if let Some(l) = self.table.limiter() {
+            l.ready().await;
+        }
+        let client = self.table.client();
+        let page = match request {
+            Request::Query(q) => {
+                let out = client.query(q).await?;
+                RawPage {
+                    items: out.items.unwrap_or_default(),
+                    count: out.count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
+                    scanned: None,
+                    consumed: out.consumed_capacity_units,
+                    last_key: out.last_evaluated_key,
+                }
+            }
+            Request::Scan(s) => {
+                let out = client.scan(s).await?;
+                RawPage {
+                    items: out.items.unwrap_or_default(),
+                    count: out.count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
+                    scanned: out.scanned_count.and_then(|c| u64::try_from(c).ok()),
+                    consumed: out.consumed_capacity_units,
+                    last_key: out.last_evaluated_key,
+                }
+            }
+        };
+        self.table.charge(page.consumed);
+        Ok(page)
+    }
+
+    async fn page(self, start: Option<Cursor<T>>) -> Result<Page<T>, Error> {
+        let mut request = self.request.as_ref().map_err(clone_error)?.clone();
+        request.set_start(start.map(Cursor::into_wire));
+        request.set_limit(self.per_call_limit(0));
+        let raw = self.fetch(&request).await?;
+        to_page(raw)
+    }
+
+    fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+        struct State<T> {
+            paging: Paging<T>,
+            start: Option<Key>,
+            delivered: u64,
+            done: bool,
+        }
+        let state = State {
+            paging: self,
+            start: None,
+            delivered: 0,
+            done: false,
+        };
+        stream::unfold(state, |mut s| async move {
+            if s.done || s.paging.limit.is_some_and(|l| s.delivered >= l) {
+                return None;
+            }
+            let mut request = match s.paging.request.as_ref() {
+                Ok(r) => r.clone(),
+                Err(e) => {
+                    s.done = true;
+                    return Some((Err(clone_error(e)), s));
+                }
+            };
+            request.set_start(s.start.take());
+            request.set_limit(s.paging.per_call_limit(s.delivered));
+            match s.paging.fetch(&request).await {
+                Ok(raw) => {
+                    s.start = raw.last_key.clone();
+                    s.done = s.start.is_none();
+                    s.delivered += raw.count;
+                    Some((to_page(raw), s))
+                }
+                Err(e) => {
+                    s.done = true;
+                    Some((Err(e), s))
+                }
+            }
+        })
+    }
+
+    fn items(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        let pages = Box::pin(self.pages());
+        stream::unfold(
+            (pages, VecDeque::<T>::new()),
+            |(mut pages, mut buffer)| async move {
+                loop {
+                    if let Some(item) = buffer.pop_front() {
+                        return Some((Ok(item), (pages, buffer)));
+                    }
+                    match futures_util::StreamExt::next(&mut pages).await? {
+                        Ok(page) => buffer.extend(page.items),
+                        Err(e) => return Some((Err(e), (pages, buffer))),
+                    }
+                }
+            },
+        )
+    }
+
+    async fn count(mut self) -> Result<u64, Error> {
+        if let Ok(r) = &mut self.request {
+            r.set_count();
+        }
+        let mut total = 0;
+        let mut pages = Box::pin(self.pages());
+        while let Some(page) = futures_util::StreamExt::next(&mut pages).await {
+            total += page?.count;
+        }
+        Ok(total)
+    }
+}
+
+fn clone_error(e: &Error) -> Error {
+    Error::invalid_input(e.to_string())
+}
+
+fn to_page<T: DynamoItem>(raw: RawPage) -> Result<Page<T>, Error> {
+    let items = raw
+        .items
+        .into_iter()
+        .map(T::from_item)
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(Error::conversion)?;
+    let next = raw.last_key.map(Cursor::from_key).transpose()?;
+    Ok(Page {
+        items,
+        count: raw.count,
+        scanned_count: raw.scanned,
+        consumed_capacity: raw.consumed,
+        next,
+    })
+}
+
+macro_rules! paging_methods {
+    ($builder:ident) => {
+        impl<T: DynamoItem> $builder<T> {
+            /// Returns at most `n` items in all.
+            pub fn limit(mut self, n: u64) -> $builder<T> {
+                self.paging.limit = Some(n);
+                self
+            }
+
+            /// Asks for at most `n` items per call (the service's `Limit`).
+            pub fn page_size(mut self, n: u32) -> $builder<T> {
+                if n == 0 {
+                    self.paging.request = Err(Error::invalid_input("page size must be at least 1"));
+                }
+                self.paging.page_size = Some(n);
+                self
+            }
+
+            /// Reads only these attributes; the others must be optional,
+            /// defaulted or sets in `T`.
+            pub fn attributes<I, S>(mut self, names: I) -> $builder<T>
+            where
+                I: IntoIterator<Item = S>,
+                S: Into<String>,
+            {
+                let names: Vec<String> = names.into_iter().map(Into::into).collect();
+                if names.is_empty() {
+                    self.paging.request =
+                        Err(Error::invalid_input("attributes to get must not be empty"));
+                } else if let Ok(r) = &mut self.paging.request {
+                    r.set_attributes(names);
+                }
+                self
+            }
+
+            /// Fetches one page, starting after `start` (from the beginning
+            /// when `None`).
+            ///
+            /// # Errors
+            /// The client's errors, and conversion errors for items that do
+            /// not fit `T`.
+            pub async fn page(self, start: Option<Cursor<T>>) -> Result<Page<T>, Error> {
+                self.paging.page(start).await
+            }
+
+            /// All pages, fetched one at a time as the stream is polled.
+            pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
+                self.paging.pages()
+            }
+
+            /// All items, fetched a page at a time as the stream is polled:
+            /// memory holds one page, not the result set.
+            pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+                self.paging.items()
+            }
+
+            /// Collects every item into a vector.
+            ///
+            /// # Errors
+            /// The first error of [`Self::stream`].
+            pub async fn all(self) -> Result<Vec<T>, Error> {
+                let mut out = Vec::new();
+                let mut items = Box::pin(self.stream());
+                while let Some(item) = futures_util::StreamExt::next(&mut items).await {
+                    out.push(item?);
+                }
+                Ok(out)
+            }
+
+            /// Counts matching items across all pages without fetching them.
+            ///
+            /// # Errors
+            /// The client's errors.
+            pub async fn count(self) -> Result<u64, Error> {
+                self.paging.count().await
+            }
+        }
+    };
+}
+
+/// A Query on the hash key, with an optional typed range condition.
+/// Built by [`Table::query`].
+#[must_use = "a query does nothing until its results are asked for"]
+pub struct Query<T> {
+    paging: Paging<T>,
+}
+
+/// A Scan of the whole table with typed filters. Built by [`Table::scan`].
+#[must_use = "a scan does nothing until its results are asked for"]
+pub struct Scan<T> {
+    paging: Paging<T>,
+}
+
+paging_methods!(Query);
+paging_methods!(Scan);
+
+impl<T: DynamoItem> Table<T> {
+    /// Items whose hash key equals `hash`, in range key order. Only tables
+    /// with a range key can be queried, so this does not compile for a
+    /// hash-only `T`.
+    pub fn query(&self, hash: T::HashKey) -> Query<T>
+    where
+        T::RangeKey: crate::KeyAttribute,
+    {
+        let request = crate::convert::ToAttribute::to_attribute(&hash)
+            .map_err(Error::conversion)
+            .and_then(|v| v.ok_or_else(|| Error::invalid_input("hash key value is empty")))
+            .map(|hash_key_value| {
+                Request::Query(QueryInput {
+                    table_name: self.name().to_owned(),
+                    attributes_to_get: None,
+                    limit: None,
+                    consistent_read: None,
+                    count: None,
+                    hash_key_value,
+                    range_key_condition: None,
+                    scan_index_forward: None,
+                    exclusive_start_key: None,
+                })
+            });
+        Query {
+            paging: Paging {
+                table: self.clone(),
+                request,
+                limit: None,
+                page_size: None,
+            },
+        }
+    }
+
+    /// Every item of the table, optionally filtered.
+    pub fn scan(&self) -> Scan<T> {
+        Scan {
+            paging: Paging {
+                table: self.clone(),
+                request: Ok(Request::Scan(ScanInput {
+                    table_name: self.name().to_owned(),
+                    attributes_to_get: None,
+                    limit: None,
+                    count: None,
+                    scan_filter: None,
+                    exclusive_start_key: None,
+                })),
+                limit: None,
+                page_size: None,
+            },
+        }
+    }
+}
+
+impl<T: DynamoItem> Query<T> {
+    /// Only items whose range key meets `condition`.
+    pub fn range(mut self, condition: RangeCondition<T>) -> Query<T> {
+        match condition.into_wire() {
+            Ok(c) => {
+                if let Ok(Request::Query(q)) = &mut self.paging.request {
+                    q.range_key_condition = Some(c);
+                }
+            }
+            Err(e) => self.paging.request = Err(Error::conversion(e)),
+        }
+        self
+    }
+
+    /// Descending range key order.
+    pub fn reverse(mut self) -> Query<T> {
+        if let Ok(Request::Query(q)) = &mut self.paging.request {
+            q.scan_index_forward = Some(false);
+        }
+        self
+    }
+
+    /// Strongly consistent reads.
+    pub fn consistent(mut self) -> Query<T> {
+        if let Ok(Request::Query(q)) = &mut self.paging.request {
+            q.consistent_read = Some(true);
+        }
+        self
+    }
+}
+
+impl<T: DynamoItem> Scan<T> {
+    /// Only items that meet every condition of `filter`.
+    pub fn filter(mut self, filter: Filter<T>) -> Scan<T> {
+        match filter.into_wire() {
+            Ok(conditions) => {
+                if let Ok(Request::Scan(s)) = &mut self.paging.request {
+                    s.scan_filter
+                        .get_or_insert_with(Default::default)
+                        .extend(conditions);
+                }
+            }
+            Err(e) => self.paging.request = Err(Error::conversion(e)),
+        }
+        self
+    }
+}

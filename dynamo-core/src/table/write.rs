@@ -1,0 +1,247 @@
+//! Put and delete, with conditions, old-item return and optimistic locking.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use crate::error::Error;
+use crate::expr::expect::Expect;
+use crate::item::DynamoItem;
+use crate::value::{AttributeValue, Item, Number};
+use crate::wire::{
+    DeleteItemInput, Expected, ExpectedAttributeValue, PutItemInput, ReturnValue, WriteItemOutput,
+};
+
+use super::Table;
+
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A PutItem of one `T`; `.await` it. Built by [`Table::put`].
+#[must_use = "a put does nothing until awaited"]
+pub struct Put<'a, T> {
+    table: &'a Table<T>,
+    item: &'a T,
+    expected: Result<Expected, Error>,
+    if_new: bool,
+}
+
+impl<T: DynamoItem> Table<T> {
+    /// Writes `item`, replacing any item with the same key.
+    ///
+    /// When `T` has a `#[dynamo(version)]` field, the put is conditional: a
+    /// version of 0 requires that no item exists yet, any other value that
+    /// the stored version equals it; the stored version is then one higher.
+    /// A failed check is an [`crate::ErrorKind::VersionConflict`] error.
+    ///
+    /// # Errors
+    /// Conversion errors, [`Error::is_conditional_check_failed`] when a
+    /// condition is false, and the client's errors.
+    pub fn put<'a>(&'a self, item: &'a T) -> Put<'a, T> {
+        Put {
+            table: self,
+            item,
+            expected: Ok(Expected::new()),
+            if_new: false,
+        }
+    }
+
+    /// Puts `item` like [`Table::put`] and, on success, updates it in place
+    /// to what was stored (its version incremented).
+    ///
+    /// # Errors
+    /// As [`Table::put`].
+    pub async fn save(&self, item: &mut T) -> Result<(), Error> {
+        let stored = self.put(item).send_item().await?;
+        *item = T::from_item(stored).map_err(Error::conversion)?;
+        Ok(())
+    }
+
+    /// Deletes the item with `key` (no error if there is none).
+    pub fn delete(&self, key: T::Key) -> Delete<'_, T> {
+        Delete {
+            table: self,
+            key,
+            expected: Ok(Expected::new()),
+        }
+    }
+}
+
+impl<'a, T: DynamoItem> Put<'a, T> {
+    /// Adds conditions the stored item must meet.
+    pub fn condition(mut self, conditions: Expect<T>) -> Put<'a, T> {
+        self.expected = add_conditions(self.expected, conditions);
+        self
+    }
+
+    /// Only writes if no item with this key exists yet.
+    pub fn if_not_exists(mut self) -> Put<'a, T> {
+        self.if_new = true;
+        self
+    }
+
+    /// Sends the put and returns the item it replaced, if any.
+    ///
+    /// # Errors
+    /// As [`Table::put`].
+    pub async fn return_old(self) -> Result<Option<T>, Error> {
+        let (out, _) = self.run(ReturnValue::AllOld).await?;
+        out.attributes
+            .filter(|a| !a.is_empty())
+            .map(T::from_item)
+            .transpose()
+            .map_err(Error::conversion)
+    }
+
+    /// Sends the put.
+    ///
+    /// # Errors
+    /// As [`Table::put`].
+    pub async fn send(self) -> Result<(), Error> {
+        self.run(ReturnValue::None).await.map(|_| ())
+    }
+
+    async fn send_item(self) -> Result<Item, Error> {
+        self.run(ReturnValue::None).await.map(|(_, item)| item)
+    }
+
+    async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
+        let mut expected = self.expected?;
+        let mut item = self.item.to_item().map_err(Error::conversion)?;
+        let versioned = apply_version::<T>(&mut item, &mut expected)?;
+        if self.if_new {
+            expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
+        }
+        let input = PutItemInput {
+            table_name: self.table.name().to_owned(),
+            item: item.clone(),
+            expected: (!expected.is_empty()).then_some(expected),
+            return_values: (return_values != ReturnValue::None).then_some(return_values),
+        };
+        let out = self
+            .table
+            .client()
+            .put_item(&input)
+            .await
+            .map_err(|e| version_error(e, versioned))?;
+        self.table.charge(out.consumed_capacity_units);
+        Ok((out, item))
+    }
+}
+
+impl<'a, T: DynamoItem> IntoFuture for Put<'a, T> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// For a versioned `T`: makes the write conditional on the current version
+/// and stores the next one. Returns whether a version check was added.
+pub(crate) fn apply_version<T: DynamoItem>(
+    item: &mut Item,
+    expected: &mut Expected,
+) -> Result<bool, Error> {
+    let Some(attr) = T::VERSION_ATTRIBUTE else {
+        return Ok(false);
+    };
+    let current = match item.get(attr) {
+        Some(AttributeValue::N(n)) => n.clone(),
+        None => Number::from(0u8),
+        Some(_) => {
+            return Err(Error::invalid_input(format!(
+                "version attribute {attr} is not a number"
+            )));
+        }
+    };
+    if current.is_zero() {
+        expected.insert(attr.to_owned(), ExpectedAttributeValue::absent());
+    } else {
+        expected.insert(
+            attr.to_owned(),
+            ExpectedAttributeValue::equals(AttributeValue::N(current.clone())),
+        );
+    }
+    let next = current
+        .checked_add(&Number::from(1u8))
+        .map_err(|e| Error::invalid_input(format!("version attribute {attr}: {e}")))?;
+    item.insert(attr.to_owned(), AttributeValue::N(next));
+    Ok(true)
+}
+
+/// Adds typed conditions to those gathered so far, keeping the first error.
+pub(crate) fn add_conditions<T>(
+    expected: Result<Expected, Error>,
+    conditions: Expect<T>,
+) -> Result<Expected, Error> {
+    let mut expected = expected?;
+    expected.extend(conditions.into_wire().map_err(Error::conversion)?);
+    Ok(expected)
+}
+
+/// A failed condition on a versioned write is a version conflict.
+pub(crate) fn version_error(e: Error, versioned: bool) -> Error {
+    if versioned && e.is_conditional_check_failed() {
+        Error::version_conflict("the stored item's version differs from the expected one")
+    } else {
+        e
+    }
+}
+
+/// A DeleteItem; `.await` it. Built by [`Table::delete`].
+#[must_use = "a delete does nothing until awaited"]
+pub struct Delete<'a, T: DynamoItem> {
+    table: &'a Table<T>,
+    key: T::Key,
+    expected: Result<Expected, Error>,
+}
+
+impl<'a, T: DynamoItem> Delete<'a, T> {
+    /// Adds conditions the stored item must meet.
+    pub fn condition(mut self, conditions: Expect<T>) -> Delete<'a, T> {
+        self.expected = add_conditions(self.expected, conditions);
+        self
+    }
+
+    /// Sends the delete and returns the deleted item, if there was one.
+    ///
+    /// # Errors
+    /// [`Error::is_conditional_check_failed`] when a condition is false, and
+    /// the client's errors.
+    pub async fn return_old(self) -> Result<Option<T>, Error> {
+        let out = self.run(ReturnValue::AllOld).await?;
+        out.attributes
+            .filter(|a| !a.is_empty())
+            .map(T::from_item)
+            .transpose()
+            .map_err(Error::conversion)
+    }
+
+    /// Sends the delete.
+    ///
+    /// # Errors
+    /// As [`Delete::return_old`].
+    pub async fn send(self) -> Result<(), Error> {
+        self.run(ReturnValue::None).await.map(|_| ())
+    }
+
+    async fn run(self, return_values: ReturnValue) -> Result<WriteItemOutput, Error> {
+        let expected = self.expected?;
+        let input = DeleteItemInput {
+            table_name: self.table.name().to_owned(),
+            key: T::key_to_wire(&self.key).map_err(Error::conversion)?,
+            expected: (!expected.is_empty()).then_some(expected),
+            return_values: (return_values != ReturnValue::None).then_some(return_values),
+        };
+        let out = self.table.client().delete_item(&input).await?;
+        self.table.charge(out.consumed_capacity_units);
+        Ok(out)
+    }
+}
+
+impl<'a, T: DynamoItem> IntoFuture for Delete<'a, T> {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'a, Result<(), Error>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,0 +1,264 @@
+//! Writes the `DynamoItem` impl and the attribute handles.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::DeriveInput;
+use syn::spanned::Spanned;
+
+use crate::ast::{Container, Field, type_span};
+use crate::ctxt::Ctxt;
+use crate::{bound, fallback, valid};
+
+/// Parse, validate, expand; on errors, the errors plus a fallback impl.
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let cont = Container::from_ast(&cx, input);
+    valid::check(&cx, &cont);
+    let krate = runtime_path(&cont);
+    match (&cont.fields, cx.has_errors()) {
+        (Some(fields), false) => expand(&cont, fields, &krate),
+        _ => {
+            let fallback = fallback::expand(&cont, &krate);
+            let errors = cx.into_compile_errors();
+            quote!(#errors #fallback)
+        }
+    }
+}
+
+/// `::dynamo` unless `crate = "..."` says otherwise.
+pub(crate) fn runtime_path(cont: &Container<'_>) -> TokenStream {
+    match cont.attrs.krate.get() {
+        Some(path) => quote!(#path),
+        None => quote!(::dynamo),
+    }
+}
+
+/// `AttributePath { item, field, attribute }` of a field.
+fn path(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let item = cont.ident.to_string();
+    let (field, attribute) = (&f.name, &f.attribute);
+    quote!(#krate::convert::AttributePath { item: #item, field: #field, attribute: #attribute })
+}
+
+fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
+    let ident = cont.ident;
+    let (impl_generics, ty_generics, _) = cont.generics.split_for_impl();
+    let where_clause = bound::impl_where_clause(cont, krate);
+    let keys = keys(cont, fields, krate);
+    let table = cont
+        .attrs
+        .table
+        .get()
+        .map_or_else(|| ident.to_string(), syn::LitStr::value);
+    let version = version(cont, krate);
+    let attributes = cont.stored().map(|f| &f.attribute);
+    let writes = cont.stored().map(|f| write_field(cont, f, krate));
+    let reads = fields.iter().map(|f| read_field(cont, f, krate));
+    let capacity = cont.stored().count();
+    let handles = handles(cont, krate);
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #krate::DynamoItem for #ident #ty_generics #where_clause {
+                const TABLE_NAME: &'static str = #table;
+                const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = #version;
+                const ATTRIBUTES: &'static [&'static str] = &[#(#attributes),*];
+                #keys
+
+                fn to_item(&self) -> ::core::result::Result<#krate::Item, #krate::ConvertError> {
+                    let mut __item = #krate::Item::with_capacity(#capacity);
+                    #(#writes)*
+                    ::core::result::Result::Ok(__item)
+                }
+
+                fn from_item(__item: #krate::Item) -> ::core::result::Result<Self, #krate::ConvertError> {
+                    let mut __item = __item;
+                    ::core::result::Result::Ok(Self { #(#reads),* })
+                }
+            }
+            #handles
+        };
+    }
+}
+
+/// Key names, key types and key conversions. The key types are checked
+/// once, at the field, by the `HashKey: KeyAttribute` and `RangeKey:
+/// RangeKeyType` bounds; every other use goes through helpers generic over
+/// `Self`.
+fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
+    let Some(hash) = fields.iter().find(|f| f.attrs.hash_key.is_set()) else {
+        return TokenStream::new();
+    };
+    let p = quote!(#krate::__private);
+    let (h_ident, h_name, h_path) = (hash.ident, &hash.attribute, path(cont, hash, krate));
+    let h_ty = hash.ty;
+    let h_type = quote_spanned!(type_span(h_ty)=> type HashKey = #h_ty;);
+    let result = quote!(::core::result::Result);
+    let Some(range) = fields.iter().find(|f| f.attrs.range_key.is_set()) else {
+        return quote! {
+            const HASH_KEY: &'static str = #h_name;
+            const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
+            #h_type
+            type RangeKey = #krate::NoRangeKey;
+            type Key = Self::HashKey;
+            fn key(&self) -> Self::Key {
+                #p::hash_of::<Self>(&self.#h_ident)
+            }
+            fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
+                #result::Ok(#krate::wire::Key::hash(#p::hash_value::<Self>(key, #h_path)?))
+            }
+            fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
+                #p::hash_only_key::<Self>(key, #h_path)
+            }
+        };
+    };
+    let (r_ident, r_name, r_path) = (range.ident, &range.attribute, path(cont, range, krate));
+    let r_ty = range.ty;
+    let r_type = quote_spanned!(type_span(r_ty)=> type RangeKey = #r_ty;);
+    quote! {
+        const HASH_KEY: &'static str = #h_name;
+        const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::Some(#r_name);
+        #h_type
+        #r_type
+        type Key = (Self::HashKey, Self::RangeKey);
+        fn key(&self) -> Self::Key {
+            (#p::hash_of::<Self>(&self.#h_ident), #p::range_of::<Self>(&self.#r_ident))
+        }
+        fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
+            let (hash, range) = key;
+            #result::Ok(#krate::wire::Key::hash_range(
+                #p::hash_value::<Self>(hash, #h_path)?,
+                #p::range_value::<Self>(range, #r_path)?,
+            ))
+        }
+        fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
+            let hash = ::core::option::Option::Some(::core::clone::Clone::clone(&key.hash_key_element));
+            let range = ::core::clone::Clone::clone(&key.range_key_element);
+            #result::Ok((#p::hash_read::<Self>(hash, #h_path)?, #p::range_read::<Self>(range, #r_path)?))
+        }
+    }
+}
+
+/// `VERSION_ATTRIBUTE`, with a check at the field type that it is an integer.
+fn version(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
+    let Some(f) = cont.stored().find(|f| f.attrs.version.is_set()) else {
+        return quote!(::core::option::Option::None);
+    };
+    let (ty, name) = (f.ty, &f.attribute);
+    let assert = quote_spanned!(type_span(ty)=> #krate::__private::assert_version::<#ty>(););
+    quote!({ #assert ::core::option::Option::Some(#name) })
+}
+
+/// The module a `json` or `with` field converts through, and the span of
+/// the attribute, where a module with the wrong signature is reported.
+fn with_module(f: &Field<'_>, krate: &TokenStream) -> Option<(TokenStream, Span)> {
+    if let Some(span) = f.attrs.json.span() {
+        return Some((quote!(#krate::__private::json), span));
+    }
+    let path = f.attrs.with.get()?;
+    Some((quote!(#path), path.span()))
+}
+
+/// `write_hash`, `read_range`... for key fields.
+fn key_helper(f: &Field<'_>, verb: &str) -> Option<syn::Ident> {
+    let which = if f.attrs.hash_key.is_set() {
+        "hash"
+    } else if f.attrs.range_key.is_set() {
+        "range"
+    } else {
+        return None;
+    };
+    Some(format_ident!("{verb}_{which}"))
+}
+
+fn write_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
+    if let Some(helper) = key_helper(f, "write") {
+        return quote!(#krate::__private::#helper::<Self>(&mut __item, &self.#ident, #path)?;);
+    }
+    match with_module(f, krate) {
+        Some((module, span)) => quote_spanned! {span=>
+            #krate::__private::put(&mut __item, #module::to_attribute(&self.#ident), #path)?;
+        },
+        None => quote_spanned! {type_span(ty)=>
+            #krate::__private::write::<#ty>(&mut __item, &self.#ident, #path)?;
+        },
+    }
+}
+
+fn read_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let (ident, ty) = (f.ident, f.ty);
+    let span = type_span(ty);
+    if !f.is_stored() {
+        return quote_spanned!(span=> #ident: <#ty as ::core::default::Default>::default());
+    }
+    let path = path(cont, f, krate);
+    if let Some(helper) = key_helper(f, "read") {
+        return quote!(#ident: #krate::__private::#helper::<Self>(&mut __item, #path)?);
+    }
+    if let Some((module, with_span)) = with_module(f, krate) {
+        let default = if f.attrs.default.is_set() {
+            quote_spanned!(span=> ::core::option::Option::Some(
+                <#ty as ::core::default::Default>::default as fn() -> #ty))
+        } else {
+            quote!(::core::option::Option::None)
+        };
+        return quote_spanned! {with_span=>
+            #ident: #krate::__private::read_with::<#ty>(&mut __item, #path, #module::from_attribute, #default)?
+        };
+    }
+    if f.attrs.default.is_set() {
+        quote_spanned!(span=> #ident: #krate::__private::read_or_default::<#ty>(&mut __item, #path)?)
+    } else {
+        quote_spanned!(span=> #ident: #krate::__private::read::<#ty>(&mut __item, #path)?)
+    }
+}
+
+/// `impl Message { pub const SENT_BY: Attr<Message, String, NotKey> = ...; }`
+pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
+    let ident = cont.ident;
+    let vis = cont.vis;
+    let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
+    let item = ident.to_string();
+    let mut seen = std::collections::HashSet::new();
+    let unique = cont
+        .stored()
+        .filter(|f| seen.insert(f.name.to_ascii_uppercase()));
+    let consts = unique.map(|f| {
+        let name = format_ident!("{}", f.name.to_ascii_uppercase(), span = f.ident.span());
+        let value = handle_value_type(f, krate);
+        let role = if f.attrs.hash_key.is_set() {
+            quote!(HashKey)
+        } else if f.attrs.range_key.is_set() {
+            quote!(RangeKey)
+        } else {
+            quote!(NotKey)
+        };
+        let (field, attribute) = (&f.name, &f.attribute);
+        let doc = format!("Typed handle of field `{field}` (attribute `{attribute}`).");
+        quote! {
+            #[doc = #doc]
+            #vis const #name: #krate::attr::Attr<Self, #value, #krate::attr::#role> =
+                #krate::attr::Attr::new(#item, #field, #attribute);
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #(#consts)*
+        }
+    }
+}
+
+/// The value type of a handle: the field type, `Json<T>` for `json`,
+/// `AttributeValue` for `with`.
+fn handle_value_type(f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let ty = f.ty;
+    if f.attrs.json.is_set() {
+        quote!(#krate::convert::Json<#ty>)
+    } else if f.attrs.with.is_set() {
+        quote!(#krate::AttributeValue)
+    } else {
+        quote!(#ty)
+    }
+}

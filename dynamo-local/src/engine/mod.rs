@@ -1,0 +1,183 @@
+//! The engine: tables and items in memory, all 13 operations of the
+//! 2011-12-05 API with the service's validation and semantics.
+//!
+//! [`Engine::execute`] takes an operation name and a raw JSON body and returns
+//! the JSON response body or an [`ApiError`]; the HTTP layer adds headers.
+//!
+//! # Design
+//! * Requests are parsed into a `serde_json::Value`, then decoded Coral-style
+//!   (`decode`): wrong JSON types are `SerializationException`, constraint
+//!   violations are reported all together, semantic problems after that.
+//! * The catalog (`catalog`) is an `RwLock<BTreeMap<name, Arc<Table>>>`
+//!   locked only to find, add or remove a table: no lock spans a request.
+//! * Each table (`table`) has 16 shards chosen by a fixed hash of the hash
+//!   key; a shard is an `RwLock` over `BTreeMap<hash key, BTreeMap<range key,
+//!   Arc<item>>>`. Single-item operations lock one shard, so conditional
+//!   writes and `ADD` are linearizable per item; reads clone an `Arc`.
+//! * Table lifecycle (CREATING → ACTIVE, UPDATING → ACTIVE, DELETING → gone)
+//!   completes lazily when the table is next looked at after
+//!   [`EngineConfig::transition_delay`].
+//!
+//! # Example
+//! ```
+//! use dynamo_local::engine::{Engine, EngineConfig};
+//! let engine = Engine::new(EngineConfig::default());
+//! let body = engine.execute("ListTables", b"{}")?;
+//! assert_eq!(body, br#"{"TableNames":[]}"#);
+//! # Ok::<(), dynamo_local::engine::ApiError>(())
+//! ```
+
+mod batch;
+mod catalog;
+mod compare;
+mod decode;
+mod error;
+mod items;
+mod output;
+mod query;
+mod table;
+mod update;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use error::ApiError;
+
+use crate::faults::Faults;
+use catalog::Catalog;
+
+/// Engine settings; every knob defaults to the service-like behaviour.
+#[derive(Debug, Clone, Default)]
+pub struct EngineConfig {
+    /// Time a table spends CREATING, UPDATING or DELETING. Zero (the default)
+    /// means the next call already sees ACTIVE (or the table gone).
+    pub transition_delay: Duration,
+    /// Enforce the 2012 UpdateTable rules (one decrease per UTC day, increase at
+    /// most double) as `LimitExceededException`. Off by default.
+    pub strict_throughput_rules: bool,
+    /// Maximum number of tables; `None` = 256 as in the 2012 service.
+    pub max_tables: Option<usize>,
+    /// Maximum tables CREATING/UPDATING/DELETING at once; `None` = unlimited.
+    pub max_concurrent_transitions: Option<usize>,
+}
+
+/// The operations of API version 2011-12-05.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    BatchGetItem,
+    BatchWriteItem,
+    CreateTable,
+    DeleteItem,
+    DeleteTable,
+    DescribeTable,
+    GetItem,
+    ListTables,
+    PutItem,
+    Query,
+    Scan,
+    UpdateItem,
+    UpdateTable,
+}
+
+impl Op {
+    fn from_name(name: &str) -> Option<Op> {
+        Some(match name {
+            "BatchGetItem" => Op::BatchGetItem,
+            "BatchWriteItem" => Op::BatchWriteItem,
+            "CreateTable" => Op::CreateTable,
+            "DeleteItem" => Op::DeleteItem,
+            "DeleteTable" => Op::DeleteTable,
+            "DescribeTable" => Op::DescribeTable,
+            "GetItem" => Op::GetItem,
+            "ListTables" => Op::ListTables,
+            "PutItem" => Op::PutItem,
+            "Query" => Op::Query,
+            "Scan" => Op::Scan,
+            "UpdateItem" => Op::UpdateItem,
+            "UpdateTable" => Op::UpdateTable,
+            _ => return None,
+        })
+    }
+
+    fn is_data_plane(self) -> bool {
+        !matches!(
+            self,
+            Op::CreateTable
+                | Op::DeleteTable
+                | Op::DescribeTable
+                | Op::ListTables
+                | Op::UpdateTable
+        )
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: EngineConfig,
+    catalog: Catalog,
+    faults: Faults,
+}
+
+/// The in-memory DynamoDB. Cheap to clone (shared state); `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl Engine {
+    /// An engine with no tables.
+    pub fn new(config: EngineConfig) -> Engine {
+        Engine {
+            inner: Arc::new(Inner {
+                config,
+                catalog: Catalog::default(),
+                faults: Faults::default(),
+            }),
+        }
+    }
+
+    /// Runs one operation. `operation` is the name after `DynamoDB_20111205.`;
+    /// `body` the raw JSON request.
+    ///
+    /// # Errors
+    /// The service error to send, e.g. `ValidationException` or
+    /// `ResourceNotFoundException`; `UnknownOperationException` for an unknown name.
+    pub fn execute(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let op = Op::from_name(operation).ok_or_else(ApiError::unknown_operation)?;
+        let faults = &self.inner.faults;
+        match faults.take_failure() {
+            Some(503) => return Err(ApiError::unavailable()),
+            Some(_) => return Err(ApiError::internal()),
+            None => {}
+        }
+        if op.is_data_plane() && faults.take_throttle() {
+            return Err(ApiError::throughput_exceeded());
+        }
+        if body.is_empty() {
+            return Err(ApiError::serialization());
+        }
+        let obj = decode::root(body)?;
+        let catalog = &self.inner.catalog;
+        let config = &self.inner.config;
+        match op {
+            Op::CreateTable => catalog.create(config, &obj),
+            Op::DescribeTable => catalog.describe(&obj),
+            Op::ListTables => catalog.list(&obj),
+            Op::UpdateTable => catalog.update(config, &obj),
+            Op::DeleteTable => catalog.delete(config, &obj),
+            Op::GetItem => items::get_item(catalog, &obj),
+            Op::PutItem => items::put_item(catalog, &obj),
+            Op::DeleteItem => items::delete_item(catalog, &obj),
+            Op::UpdateItem => update::update_item(catalog, &obj),
+            Op::Query => query::query(catalog, &obj),
+            Op::Scan => query::scan(catalog, &obj),
+            Op::BatchGetItem => batch::batch_get(catalog, faults, &obj),
+            Op::BatchWriteItem => batch::batch_write(catalog, faults, &obj),
+        }
+    }
+
+    /// The fault-injection switches.
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+}

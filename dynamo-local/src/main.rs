@@ -1,0 +1,243 @@
+//! `dynamo-local`: serves the DynamoDB 2011-12-05 API on a local port.
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use dynamo_local::LocalServer;
+
+const USAGE: &str = "\
+Usage: dynamo-local [OPTIONS]
+
+Serves the Amazon DynamoDB API version 2011-12-05 over HTTP.
+
+Options:
+  --port PORT                 port to listen on (default 8000; 0 picks a free port)
+  --bind ADDR                 address to listen on (default 127.0.0.1)
+  --verify-signatures KEY:SECRET
+                              verify SigV4/AWS3 signatures against this key pair
+                              (repeatable; default: accept any credentials)
+  --transition-delay-ms N     milliseconds tables stay CREATING/UPDATING/DELETING (default 0)
+  --max-body-bytes N          largest accepted request body (default 1048576)
+  -h, --help                  print this help
+
+Logging: set RUST_LOG (e.g. RUST_LOG=debug logs one line per request).
+";
+
+/// Command-line options.
+#[derive(Debug)]
+struct Options {
+    ip: IpAddr,
+    port: u16,
+    keys: Vec<(String, String)>,
+    transition_delay: Duration,
+    max_body_bytes: usize,
+}
+
+/// What the command line asks for.
+enum Command {
+    Serve(Options),
+    Help,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut options = Options {
+        ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        port: 8000,
+        keys: Vec::new(),
+        transition_delay: Duration::ZERO,
+        max_body_bytes: dynamo_local::DEFAULT_MAX_BODY_SIZE,
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg.clone(), None),
+        };
+        if flag == "-h" || flag == "--help" {
+            return Ok(Command::Help);
+        }
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--port" => options.port = parse_number(&flag, &value()?)?,
+            "--bind" => {
+                let text = value()?;
+                options.ip = text
+                    .parse()
+                    .map_err(|_| format!("--bind: `{text}` is not an IP address"))?;
+            }
+            "--verify-signatures" => {
+                let text = value()?;
+                let (key, secret) = text
+                    .split_once(':')
+                    .filter(|(k, s)| !k.is_empty() && !s.is_empty())
+                    .ok_or_else(|| "--verify-signatures expects KEY:SECRET".to_owned())?;
+                options.keys.push((key.to_owned(), secret.to_owned()));
+            }
+            "--transition-delay-ms" => {
+                options.transition_delay = Duration::from_millis(parse_number(&flag, &value()?)?);
+            }
+            "--max-body-bytes" => options.max_body_bytes = parse_number(&flag, &value()?)?,
+            _ => return Err(format!("unknown argument `{arg}`")),
+        }
+    }
+    Ok(Command::Serve(options))
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{flag}: `{text}` is not a valid number"))
+}
+
+fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Serve(options)) => options,
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("dynamo-local: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("dynamo-local: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("dynamo-local: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+async fn serve(options: Options) -> std::io::Result<()> {
+    let mut builder = LocalServer::builder()
+        .addr(SocketAddr::new(options.ip, options.port))
+        .transition_delay(options.transition_delay)
+        .max_body_size(options.max_body_bytes);
+    if !options.keys.is_empty() {
+        builder = builder.verify_signatures(options.keys);
+    }
+    let server = builder.start().await?;
+    println!("dynamo-local listening on {}", server.endpoint());
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where signals exist.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => ctrl_c.await,
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        parse_args(args.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn defaults_to_loopback_8000() {
+        let Ok(Command::Serve(options)) = parse(&[]) else {
+            panic!("expected options")
+        };
+        assert_eq!(
+            (options.ip, options.port),
+            (IpAddr::V4(Ipv4Addr::LOCALHOST), 8000)
+        );
+        assert!(options.keys.is_empty());
+    }
+
+    #[test]
+    fn parses_every_flag() {
+        let Ok(Command::Serve(options)) = parse(&[
+            "--port",
+            "0",
+            "--bind=0.0.0.0",
+            "--verify-signatures",
+            "AKID:SEC:RET",
+            "--verify-signatures=K2:S2",
+            "--transition-delay-ms",
+            "250",
+            "--max-body-bytes",
+            "10",
+        ]) else {
+            panic!("expected options")
+        };
+        assert_eq!(options.port, 0);
+        assert!(options.ip.is_unspecified());
+        assert_eq!(
+            options.keys,
+            vec![
+                ("AKID".to_owned(), "SEC:RET".to_owned()),
+                ("K2".to_owned(), "S2".to_owned())
+            ]
+        );
+        assert_eq!(options.transition_delay, Duration::from_millis(250));
+        assert_eq!(options.max_body_bytes, 10);
+    }
+
+    #[test]
+    fn rejects_bad_input_and_knows_help() {
+        assert!(matches!(parse(&["--help"]), Ok(Command::Help)));
+        for bad in [
+            &["--port"][..],
+            &["--port", "x"],
+            &["--bind", "nope"],
+            &["--verify-signatures", "nokey"],
+            &["--what"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Starting and stopping the server: [`LocalServer`], its builder, and
+//! [`BackgroundServer`] for synchronous callers.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::Verifier;
+use crate::engine::{Engine, EngineConfig};
+use crate::http::{RequestIds, Shared, handle};
+
+/// Default request body limit: 1 MiB, the service's HTTP payload limit.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
+/// How long [`LocalServer::shutdown`] waits for in-flight requests.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Configures and starts a [`LocalServer`].
+///
+/// # Example
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use std::time::Duration;
+///
+/// let server = dynamo_local::LocalServer::builder()
+///     .verify_signatures([("AKID", "SECRET")])
+///     .transition_delay(Duration::from_millis(100))
+///     .start()
+///     .await?;
+/// println!("{}", server.endpoint());
+/// server.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct LocalServerBuilder {
+    addr: SocketAddr,
+    keys: Option<HashMap<String, String>>,
+    engine_config: EngineConfig,
+    max_body_size: usize,
+}
+
+impl Default for LocalServerBuilder {
+    fn default() -> Self {
+        LocalServerBuilder {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            keys: None,
+            engine_config: EngineConfig::default(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+        }
+    }
+}
+
+impl LocalServerBuilder {
+    /// Listens on `addr` (default `127.0.0.1:0`, an ephemeral port).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Listens on `port` of the configured address (0 picks a free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.addr.set_port(port);
+        self
+    }
+
+    /// Verifies SigV4 and AWS3 signatures against these `(access key, secret)`
+    /// pairs; may be called repeatedly to add more. Without it, any
+    /// credentials (or none) are accepted.
+    pub fn verify_signatures<I, K, S>(mut self, pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, S)>,
+        K: Into<String>,
+        S: Into<String>,
+    {
+        let keys = self.keys.get_or_insert_with(HashMap::new);
+        keys.extend(pairs.into_iter().map(|(k, s)| (k.into(), s.into())));
+        self
+    }
+
+    /// How long tables stay CREATING/UPDATING/DELETING (default: no delay).
+    pub fn transition_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.transition_delay = delay;
+        self
+    }
+
+    /// Enforces the 2012 throughput-change rules on UpdateTable.
+    pub fn strict_throughput_rules(mut self, strict: bool) -> Self {
+        self.engine_config.strict_throughput_rules = strict;
+        self
+    }
+
+    /// Replaces the whole engine configuration.
+    pub fn engine_config(mut self, config: EngineConfig) -> Self {
+        self.engine_config = config;
+        self
+    }
+
+    /// Largest accepted request body in bytes (default 1 MiB); larger → HTTP 413.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Binds the socket and starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    /// Fails when the address cannot be bound.
+    pub async fn start(self) -> io::Result<LocalServer> {
+        let listener = TcpListener::bind(self.addr).await?;
+        let addr = listener.local_addr()?;
+        let engine = Engine::new(self.engine_config);
+        let shared = Arc::new(Shared {
+            engine: engine.clone(),
+            verifier: self.keys.map(Verifier::new),
+            max_body_size: self.max_body_size,
+            ids: RequestIds::new(),
+        });
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, shared, stopped));
+        tracing::info!(%addr, "dynamo-local listening");
+        Ok(LocalServer {
+            addr,
+            engine,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// Starts the server on its own thread and tokio runtime, for synchronous
+    /// code or code running on another runtime. Blocks until it listens.
+    ///
+    /// # Errors
+    /// Fails when the thread, the runtime or the socket cannot be created.
+    ///
+    /// # Example
+    /// ```no_run
+    /// let server = dynamo_local::LocalServer::builder().start_in_background()?;
+    /// println!("{}", server.endpoint());
+    /// server.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn start_in_background(self) -> io::Result<BackgroundServer> {
+        let (ready, started) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("dynamo-local".to_owned())
+            .spawn(move || run_background(self, ready))?;
+        let (addr, engine, stop) = started
+            .recv()
+            .map_err(|_| io::Error::other("dynamo-local server thread exited"))??;
+        Ok(BackgroundServer {
+            addr,
+            engine,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+type Started = io::Result<(SocketAddr, Engine, oneshot::Sender<()>)>;
+
+/// Body of the background thread: a current-thread runtime serving until stopped.
+fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<Started>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let _ = ready.send(Err(error));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let server = match builder.start().await {
+            Ok(server) => server,
+            Err(error) => {
+                let _ = ready.send(Err(error));
+                return;
+            }
+        };
+        let (stop, stopped) = oneshot::channel();
+        if ready
+            .send(Ok((server.addr, server.engine.clone(), stop)))
+            .is_ok()
+        {
+            // Resolves on an explicit stop and when the handle is dropped.
+            let _ = stopped.await;
+        }
+        server.shutdown().await;
+    });
+}
+
+/// Accepts connections until told to stop, then drains them gracefully.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.keep_alive(true);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    // boto writes headers and body separately; without NODELAY
+                    // Nagle + delayed ACK would add ~40 ms per request.
+                    let _ = stream.set_nodelay(true);
+                    let shared = Arc::clone(&shared);
+                    let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+                    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                    tokio::spawn(async move {
+                        if let Err(error) = connection.await {
+                            tracing::debug!(%peer, %error, "connection ended with an error");
+                        }
+                    });
+                }
+                Err(error) => {
+                    // E.g. out of file descriptors: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            _ = &mut stopped => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the shutdown grace period");
+    }
+}
+
+/// A running server on the caller's tokio runtime.
+///
+/// Dropping it stops accepting connections; [`LocalServer::shutdown`] also
+/// waits for in-flight requests.
+///
+/// # Example
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// let server = dynamo_local::start().await?;
+/// let endpoint = server.endpoint(); // "http://127.0.0.1:PORT"
+/// server.engine().faults().corrupt_crc_next(1);
+/// # let _ = endpoint;
+/// server.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+pub struct LocalServer {
+    addr: SocketAddr,
+    engine: Engine,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl LocalServer {
+    /// A builder with the defaults: `127.0.0.1:0`, any credentials, no delays, 1 MiB bodies.
+    pub fn builder() -> LocalServerBuilder {
+        LocalServerBuilder::default()
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`.
+    pub fn endpoint(&self) -> String {
+        endpoint(self.addr)
+    }
+
+    /// The engine behind the server (tables, items, fault injection).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Stops accepting connections and waits (up to 5 s) for open requests to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl std::fmt::Debug for LocalServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A server running on its own thread; see [`LocalServerBuilder::start_in_background`].
+///
+/// Dropping it shuts the server down and joins the thread.
+pub struct BackgroundServer {
+    addr: SocketAddr,
+    engine: Engine,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BackgroundServer {
+    /// Starts a server with the default configuration on its own thread.
+    ///
+    /// # Errors
+    /// See [`LocalServerBuilder::start_in_background`].
+    pub fn start() -> io::Result<BackgroundServer> {
+        LocalServer::builder().start_in_background()
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`.
+    pub fn endpoint(&self) -> String {
+        endpoint(self.addr)
+    }
+
+    /// The engine behind the server (tables, items, fault injection).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Stops the server and waits for its thread to finish.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl std::fmt::Debug for BackgroundServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BackgroundServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for BackgroundServer {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}
+
+/// `http://ip:port`, with an unspecified bind address shown as loopback.
+fn endpoint(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(Ipv4Addr::LOCALHOST.into());
+    }
+    format!("http://{addr}")
+}
+
+/// Starts a server with the default configuration on an ephemeral port.
+///
+/// # Errors
+/// Fails when no loopback port can be bound.
+///
+/// # Example
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// let server = dynamo_local::start().await?;
+/// println!("DynamoDB 2011-12-05 at {}", server.endpoint());
+/// # Ok(())
+/// # }
+/// ```
+pub async fn start() -> io::Result<LocalServer> {
+    LocalServer::builder().start().await
+}

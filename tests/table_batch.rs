@@ -1,0 +1,137 @@
+//! Batches of any size: chunking, unprocessed items retried, leftovers
+//! returned and never dropped; the capacity limiter.
+
+mod common;
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use common::{Message, with_table};
+use dynamo::CapacityLimiter;
+use dynamo::client::RetryConfig;
+
+fn messages(n: usize) -> Vec<Message> {
+    (0..n)
+        .map(|i| {
+            let mut m = Message::new(&format!("forum-{}", i % 17), &format!("subject-{i:05}"));
+            m.views = i as u64;
+            m
+        })
+        .collect()
+}
+
+fn key(m: &Message) -> (String, String) {
+    (m.forum_name.clone(), m.subject.clone())
+}
+
+#[tokio::test]
+async fn a_thousand_items_survive_forced_unprocessed_items() {
+    let (local, table) = with_table::<Message>().await;
+    // Every third write and read of each batch call comes back unprocessed.
+    local.faults().unprocessed_every(3);
+    let items = messages(1200);
+    table
+        .batch_write(items.clone(), [])
+        .send()
+        .await
+        .expect("everything written in the end");
+    let found = table
+        .batch_get(items.iter().map(key))
+        .consistent()
+        .send()
+        .await
+        .expect("read");
+    assert!(found.unprocessed.is_empty());
+    assert_eq!(found.items.len(), 1200);
+    let mut got: Vec<_> = found.items.iter().map(|m| m.views).collect();
+    got.sort_unstable();
+    assert_eq!(got, (0..1200).collect::<Vec<u64>>());
+
+    // Deletes go through the same way.
+    table
+        .batch_write([], items.iter().take(1000).map(key))
+        .send()
+        .await
+        .expect("deleted");
+    local.faults().reset();
+    assert_eq!(table.scan().count().await.expect("count"), 200);
+}
+
+#[tokio::test]
+async fn leftovers_come_back_when_retries_run_out() {
+    let (local, table) = with_table::<Message>().await;
+    local.faults().unprocessed_every(2);
+    let items = messages(100);
+    let err = table
+        .batch_write(items.clone(), [])
+        .retry(RetryConfig::default().max_attempts(1))
+        .send()
+        .await
+        .expect_err("half is left");
+    assert!(err.error.is_none(), "no hard error, only leftovers");
+    assert!(!err.puts.is_empty() && err.puts.len() < 100);
+    local.faults().reset();
+    // Written + leftovers = everything, with no overlap: nothing was lost.
+    let stored: HashSet<_> = table
+        .scan()
+        .all()
+        .await
+        .expect("scan")
+        .iter()
+        .map(key)
+        .collect();
+    let left: HashSet<_> = err.puts.iter().map(key).collect();
+    assert!(stored.is_disjoint(&left));
+    assert_eq!(stored.len() + left.len(), 100);
+
+    local.faults().unprocessed_every(2);
+    let outcome = table
+        .batch_get(items.iter().map(key))
+        .retry(RetryConfig::default().max_attempts(1))
+        .send()
+        .await
+        .expect("partial read");
+    assert!(!outcome.unprocessed.is_empty());
+    let read: HashSet<_> = outcome.items.iter().map(key).collect();
+    let unread: HashSet<_> = outcome.unprocessed.iter().cloned().collect();
+    assert!(read.is_disjoint(&unread));
+    assert!(read.len() + unread.len() >= stored.len());
+}
+
+#[tokio::test]
+async fn a_hard_error_returns_everything_not_written() {
+    let (local, table) = with_table::<Message>().await;
+    // More failures than the client retries: the batch stops with an error.
+    local.faults().fail_next(1000, 500);
+    let err = table
+        .batch_write(messages(60), [])
+        .send()
+        .await
+        .expect_err("server keeps failing");
+    assert!(err.error.is_some());
+    assert_eq!(err.puts.len(), 60);
+    local.faults().reset();
+}
+
+#[tokio::test]
+async fn the_limiter_paces_bulk_reads() {
+    let (_local, table) = with_table::<Message>().await;
+    table
+        .batch_write(messages(200), [])
+        .send()
+        .await
+        .expect("seed");
+    // A scan of 200 small items consumes a few units per page; with a budget
+    // of 2 units per second and pages of 20 items it has to wait.
+    let limiter = CapacityLimiter::per_second(2.0);
+    let paced = table.with_limiter(limiter.clone());
+    let start = Instant::now();
+    let n = paced.scan().page_size(20).count().await.expect("count");
+    assert_eq!(n, 200);
+    assert!(
+        start.elapsed() >= Duration::from_millis(500),
+        "the budget never made it wait: {:?}",
+        start.elapsed()
+    );
+    assert!(limiter.available() < 2.0);
+}

@@ -1,0 +1,8 @@
+use dynamo::DynamoItem;
+
+#[derive(DynamoItem)]
+enum Message {
+    Text(String),
+}
+
+fn main() {}
