@@ -1,5 +1,5 @@
-//! Item codec: our conversions (hand-written today, derive-generated once the
-//! derive lands) vs serde_dynamo with aws-sdk-dynamodb's AttributeValue, for
+//! Item codec: our conversions (derive-generated, and hand-written against
+//! the value model) vs serde_dynamo with aws-sdk-dynamodb's AttributeValue, for
 //! three shapes, both directions, item-level and straight to/from request
 //! JSON bytes; and a 1 MB Query page decoded into `Vec<Message>` vs the
 //! serde_json ceiling.
@@ -14,8 +14,8 @@ use aws_sdk_dynamodb::types::AttributeValue as AwsValue;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use dynamo_bench::hand::HandItem;
 use dynamo_bench::shapes::{Message, PageWire, Tagged, Wide};
-use dynamo_core::Item;
 use dynamo_core::wire::{GetItemOutput, PutItemInput, QueryOutput};
+use dynamo_core::{DynamoItem, Item};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -42,13 +42,15 @@ fn get_response(item: Item) -> Vec<u8> {
 
 fn shape<T>(c: &mut Criterion, name: &str, value: T)
 where
-    T: HandItem + Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug,
+    T: DynamoItem + HandItem + Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::Debug,
 {
     let item = value.hand_to_item();
     let aws_item: AwsItem = serde_dynamo::to_item(&value).unwrap_or_default();
     let response = get_response(item.clone());
     // Every path must read back what was written.
     assert_eq!(T::hand_from_item(item.clone()).ok().as_ref(), Some(&value));
+    assert_eq!(value.to_item().ok().as_ref(), Some(&item));
+    assert_eq!(T::from_item(item.clone()).ok().as_ref(), Some(&value));
     assert_eq!(
         serde_dynamo::from_item::<_, T>(aws_item.clone())
             .ok()
@@ -57,6 +59,7 @@ where
     );
 
     let mut group = c.benchmark_group(format!("to_item/{name}"));
+    group.bench_function("derive", |b| b.iter(|| black_box(&value).to_item()));
     group.bench_function("hand", |b| b.iter(|| black_box(&value).hand_to_item()));
     group.bench_function("serde_dynamo+aws", |b| {
         b.iter(|| serde_dynamo::to_item::<_, AwsItem>(black_box(&value)))
@@ -64,6 +67,9 @@ where
     group.finish();
 
     let mut group = c.benchmark_group(format!("from_item/{name}"));
+    group.bench_function("derive", |b| {
+        b.iter_batched(|| item.clone(), T::from_item, BatchSize::SmallInput)
+    });
     group.bench_function("hand", |b| {
         b.iter_batched(|| item.clone(), T::hand_from_item, BatchSize::SmallInput)
     });
@@ -77,12 +83,23 @@ where
     group.finish();
 
     let mut group = c.benchmark_group(format!("to_json/{name}"));
+    group.bench_function("derive", |b| {
+        b.iter(|| -> Option<Vec<u8>> {
+            serde_json::to_vec(&put_request(black_box(&value).to_item().ok()?)).ok()
+        })
+    });
     group.bench_function("hand", |b| {
         b.iter(|| serde_json::to_vec(&put_request(black_box(&value).hand_to_item())))
     });
     group.finish();
 
     let mut group = c.benchmark_group(format!("from_json/{name}"));
+    group.bench_function("derive", |b| {
+        b.iter(|| {
+            let output: GetItemOutput = serde_json::from_slice(black_box(&response)).ok()?;
+            T::from_item(output.item?).ok()
+        })
+    });
     group.bench_function("hand", |b| {
         b.iter(|| {
             let output: GetItemOutput = serde_json::from_slice(black_box(&response)).ok()?;
@@ -117,6 +134,16 @@ fn page(c: &mut Criterion) {
     let mut group = c.benchmark_group("query_page_1mb");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.measurement_time(Duration::from_secs(8));
+    group.bench_function("derive", |b| {
+        b.iter(|| -> Option<Vec<Message>> {
+            let output: QueryOutput = serde_json::from_slice(black_box(&bytes)).ok()?;
+            output
+                .items?
+                .into_iter()
+                .map(|i| Message::from_item(i).ok())
+                .collect()
+        })
+    });
     group.bench_function("hand", |b| {
         b.iter(|| -> Option<Vec<Message>> {
             let output: QueryOutput = serde_json::from_slice(black_box(&bytes)).ok()?;

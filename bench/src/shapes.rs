@@ -3,24 +3,31 @@
 
 use std::collections::BTreeSet;
 
+use dynamo_derive::DynamoItem;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// The seed tutorial's message: five strings and two numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoItem)]
+#[dynamo(crate = "dynamo_core", table = "messages")]
 pub struct Message {
     /// Hash key.
+    #[dynamo(hash_key)]
     pub forum_name: String,
     /// Range key.
+    #[dynamo(range_key)]
     pub subject: String,
     /// Sender.
     #[serde(rename = "SentBy")]
+    #[dynamo(rename = "SentBy")]
     pub sent_by: String,
     /// Text.
     #[serde(rename = "Body")]
+    #[dynamo(rename = "Body")]
     pub body: String,
     /// When it arrived, as the tutorial writes it.
     #[serde(rename = "ReceivedTime")]
+    #[dynamo(rename = "ReceivedTime")]
     pub received_time: String,
     /// View count.
     pub views: u64,
@@ -46,9 +53,11 @@ impl Message {
 }
 
 /// A set-heavy item: three sets (72 members) and a key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoItem)]
+#[dynamo(crate = "dynamo_core", table = "tagged")]
 pub struct Tagged {
     /// Hash key.
+    #[dynamo(hash_key)]
     pub id: String,
     /// 32 tags (SS).
     #[serde(with = "serde_dynamo::string_set")]
@@ -74,9 +83,11 @@ impl Tagged {
 }
 
 /// A 30-attribute item: a key, 10 decimals, 10 strings and 9 integers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoItem)]
+#[dynamo(crate = "dynamo_core", table = "wide")]
 pub struct Wide {
     /// Hash key.
+    #[dynamo(hash_key)]
     pub id: String,
     /// A decimal (serde_dynamo stores it through f64).
     #[serde(with = "rust_decimal::serde::float")]

@@ -6,8 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue as AwsValue;
 use dynamo_bench::canned::TABLE;
 use dynamo_bench::hand::HandItem;
 use dynamo_bench::shapes::Message;
-use dynamo_core::AttributeValue;
 use dynamo_core::wire::{GetItemInput, Key, PutItemInput};
+use dynamo_core::{AttributeValue, Connection, DynamoItem, Table};
 
 use super::BoxError;
 
@@ -99,23 +99,54 @@ impl AwsDriver {
     }
 }
 
-/// Our Layer1 client with our conversions.
+fn our_client(url: &str) -> Result<dynamo_core::Client, BoxError> {
+    Ok(dynamo_core::Client::builder()
+        .region("us-east-1")
+        .endpoint_url(url)
+        .credentials(dynamo_core::Credentials::new(
+            "AKIDBENCH",
+            "benchsecret",
+            None,
+        ))
+        .build()?)
+}
+
+/// Our typed layer: `Table<Message>` with the derived conversions.
+pub(crate) struct TableDriver {
+    table: Table<Message>,
+}
+
+impl TableDriver {
+    pub(crate) fn new(url: &str) -> Result<TableDriver, BoxError> {
+        let connection = Connection::new(our_client(url)?);
+        Ok(TableDriver {
+            table: connection.table::<Message>(),
+        })
+    }
+
+    pub(crate) async fn get(&self, message: &Message) -> Result<(), BoxError> {
+        let key = (message.forum_name.clone(), message.subject.clone());
+        let read = self.table.get(key).send().await?.ok_or("no item")?;
+        std::hint::black_box(read);
+        Ok(())
+    }
+
+    pub(crate) async fn put(&self, message: &Message) -> Result<(), BoxError> {
+        self.table.put(message).send().await?;
+        Ok(())
+    }
+}
+
+/// Our Layer1 client with the derived conversions.
 pub(crate) struct OursDriver {
     client: dynamo_core::Client,
 }
 
 impl OursDriver {
     pub(crate) fn new(url: &str) -> Result<OursDriver, BoxError> {
-        let client = dynamo_core::Client::builder()
-            .region("us-east-1")
-            .endpoint_url(url)
-            .credentials(dynamo_core::Credentials::new(
-                "AKIDBENCH",
-                "benchsecret",
-                None,
-            ))
-            .build()?;
-        Ok(OursDriver { client })
+        Ok(OursDriver {
+            client: our_client(url)?,
+        })
     }
 
     pub(crate) async fn get(&self, message: &Message) -> Result<(), BoxError> {
@@ -126,7 +157,7 @@ impl OursDriver {
             consistent_read: None,
         };
         let output = self.client.get_item(&input).await?;
-        let read = Message::hand_from_item(output.item.ok_or("no item")?)?;
+        let read = Message::from_item(output.item.ok_or("no item")?)?;
         std::hint::black_box(read);
         Ok(())
     }
@@ -134,7 +165,7 @@ impl OursDriver {
     pub(crate) async fn put(&self, message: &Message) -> Result<(), BoxError> {
         let input = PutItemInput {
             table_name: TABLE.to_owned(),
-            item: message.hand_to_item(),
+            item: message.to_item()?,
             expected: None,
             return_values: None,
         };

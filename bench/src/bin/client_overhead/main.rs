@@ -1,9 +1,10 @@
-//! Client overhead: our client, aws-sdk-dynamodb (+ serde_dynamo) and a raw
+//! Client overhead: our client (typed table and Layer1), aws-sdk-dynamodb (+ serde_dynamo) and a raw
 //! hyper client doing the same GetItem/PutItem mix against the canned server,
 //! which runs in a child process so this process's CPU is the client's alone.
 //!
 //! ```text
-//! client_overhead [--ops N] [--reps R] [--conc 1,16,64] [--clients ours,aws,raw] [--url URL]
+//! client_overhead [--ops N] [--reps R] [--conc 1,16,64] [--clients ours,ours-l1,aws,raw] [--url URL]
+//!     ours = Table<Message> (typed layer), ours-l1 = Layer1 client + derived conversions
 //! client_overhead serve [--port P]      # the canned server alone (prints its address)
 //! ```
 
@@ -21,7 +22,7 @@ use dynamo_bench::stats::Summary;
 
 mod drivers;
 
-use drivers::{AwsDriver, OursDriver};
+use drivers::{AwsDriver, OursDriver, TableDriver};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -29,6 +30,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 const SAMPLES: usize = 64;
 
 enum Driver {
+    Table(TableDriver),
     Ours(OursDriver),
     Aws(AwsDriver),
     Raw(Box<RawDriver>),
@@ -44,7 +46,8 @@ struct RawDriver {
 impl Driver {
     fn name(&self) -> &'static str {
         match self {
-            Driver::Ours(_) => "ours",
+            Driver::Table(_) => "ours",
+            Driver::Ours(_) => "ours-l1",
             Driver::Aws(_) => "aws-sdk",
             Driver::Raw(_) => "raw hyper",
         }
@@ -55,6 +58,8 @@ impl Driver {
         let message = &samples[i % samples.len()];
         let get = i.is_multiple_of(2);
         match self {
+            Driver::Table(d) if get => d.get(message).await,
+            Driver::Table(d) => d.put(message).await,
             Driver::Ours(d) if get => d.get(message).await,
             Driver::Ours(d) => d.put(message).await,
             Driver::Aws(d) if get => d.get(message).await,
@@ -130,7 +135,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, BoxError> 
         ops: 20_000,
         reps: 3,
         conc: vec![1, 16, 64],
-        clients: vec!["ours".into(), "aws".into(), "raw".into()],
+        clients: vec!["ours".into(), "ours-l1".into(), "aws".into(), "raw".into()],
         url: None,
     };
     while let Some(flag) = args.next() {
@@ -183,7 +188,8 @@ fn serve(mut args: impl Iterator<Item = String>) -> Result<(), BoxError> {
 fn build_driver(name: &str, url: &str) -> Result<Driver, BoxError> {
     let sample = Message::sample(0);
     Ok(match name {
-        "ours" => Driver::Ours(OursDriver::new(url)?),
+        "ours" => Driver::Table(TableDriver::new(url)?),
+        "ours-l1" => Driver::Ours(OursDriver::new(url)?),
         "aws" => Driver::Aws(AwsDriver::new(url)),
         "raw" => Driver::Raw(Box::new(RawDriver {
             client: rawhttp::raw_client(),
