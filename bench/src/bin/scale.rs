@@ -7,7 +7,7 @@
 //! before the phase, minus VmRSS at its start), which must stay flat as N grows.
 //!
 //! ```text
-//! scale [--items N] [--writers W] [--chunk C]
+//! scale [--items N] [--writers W] [--chunk C] [--phases query,scan]
 //! ```
 
 use std::sync::Arc;
@@ -25,6 +25,7 @@ struct Args {
     items: usize,
     writers: usize,
     chunk: usize,
+    phases: Vec<String>,
 }
 
 /// Writers take chunks of `chunk` messages (generated on the fly, so the
@@ -90,7 +91,8 @@ async fn run(args: Args) -> Result<(), BoxError> {
     let forum = Message::sample(0).forum_name;
 
     let mut phases = Vec::new();
-    for name in ["query", "scan"] {
+    for name in &args.phases {
+        let name = name.as_str();
         let rss_before = reset_peak();
         let start = Instant::now();
         let mut stream = if name == "query" {
@@ -139,6 +141,7 @@ fn main() -> Result<(), BoxError> {
         items: 100_000,
         writers: 4,
         chunk: 500,
+        phases: vec!["query".into(), "scan".into()],
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -147,6 +150,7 @@ fn main() -> Result<(), BoxError> {
             "--items" => parsed.items = value.parse()?,
             "--writers" => parsed.writers = value.parse()?,
             "--chunk" => parsed.chunk = value.parse()?,
+            "--phases" => parsed.phases = value.split(',').map(str::to_owned).collect(),
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
