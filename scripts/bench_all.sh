@@ -114,8 +114,13 @@ fi
 
 if wants scale; then
   echo "== 5. scale: batch-write then stream back, in-process dynamo-local"
-  "$BIN/scale" --items 10000 | tee "$OUT/scale_10k.md"
-  "$BIN/scale" --items 100000 | tee "$OUT/scale_100k.md"
+  {
+    echo "| items | phase | seconds | items/s | memory |"
+    echo "|---|---|---|---|---|"
+    for n in 10000 100000; do "$BIN/scale" --items "$n" --phases query,scan,query; done
+    echo "| | with MALLOC_ARENA_MAX=1 (one glibc arena) | | | |"
+    for n in 10000 100000; do MALLOC_ARENA_MAX=1 "$BIN/scale" --items "$n" --phases query,scan,query; done
+  } | tee "$OUT/scale.md"
 fi
 
 if wants build; then
