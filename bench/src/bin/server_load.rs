@@ -334,28 +334,42 @@ fn report(files: impl Iterator<Item = String>) -> Result<(), BoxError> {
     let summary = |v: &[&CellResult], f: fn(&CellResult) -> f64| {
         Summary::of(&v.iter().map(|c| f(c)).collect::<Vec<_>>())
     };
-    println!(
-        "| concurrency | server | ops/s | p50 µs | p99 µs | server CPU µs/req | ops/s ratio of first | errors |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| concurrency | server | ops/s | p50 µs | p99 µs | server CPU µs/req | errors |");
+    println!("|---|---|---|---|---|---|---|");
     for (&(conc, l), group) in &by {
-        let first = by
-            .get(&(conc, 0))
-            .map(|g| summary(g, |c| c.ops_per_sec).median)
-            .unwrap_or(0.0);
-        let ops = summary(group, |c| c.ops_per_sec);
-        let ratio = if l == 0 || ops.median == 0.0 {
-            "–".to_owned()
-        } else {
-            format!("{:.1}×", first / ops.median)
-        };
         let errors: usize = group.iter().map(|c| c.errors).sum();
         println!(
-            "| {conc} | {} | {ops} | {} | {} | {} | {ratio} | {errors} |",
+            "| {conc} | {} | {} | {} | {} | {} | {errors} |",
             labels[l],
+            summary(group, |c| c.ops_per_sec),
             summary(group, |c| c.p50_us),
             summary(group, |c| c.p99_us),
             summary(group, |c| c.server_cpu_us_per_op),
+        );
+    }
+    let Some(first) = labels.first() else {
+        return Ok(());
+    };
+    println!("\nRatios of medians, {first} against each server:\n");
+    println!(
+        "| concurrency | server | {first} ops/s ÷ its | its p99 ÷ {first} p99 | {first} CPU/req ÷ its |"
+    );
+    println!("|---|---|---|---|---|");
+    for (&(conc, l), group) in by.iter().filter(|((_, l), _)| *l > 0) {
+        let Some(base) = by.get(&(conc, 0)) else {
+            continue;
+        };
+        let ratio = |f: fn(&CellResult) -> f64, invert: bool| {
+            let (a, b) = (summary(base, f).median, summary(group, f).median);
+            let r = if invert { b / a } else { a / b };
+            format!("{r:.2}")
+        };
+        println!(
+            "| {conc} | {} | {} | {} | {} |",
+            labels[l],
+            ratio(|c| c.ops_per_sec, false),
+            ratio(|c| c.p99_us, true),
+            ratio(|c| c.server_cpu_us_per_op, false),
         );
     }
     Ok(())
