@@ -48,7 +48,7 @@ install_peers() {
   fi
   if [ ! -x "$PEERS/dynalite/node_modules/.bin/dynalite" ]; then
     mkdir -p "$PEERS/dynalite"
-    (cd "$PEERS/dynalite" && npm init -y >/dev/null && npm install --silent dynalite@3)
+    (cd "$PEERS/dynalite" && npm init -y >/dev/null && npm install --silent dynalite@4.0.0)
   fi
 }
 
