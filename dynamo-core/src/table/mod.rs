@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+pub(crate) use batch::key_of_item;
 pub use batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
 pub use read::Get;
 pub use scan::{Page, Query, Scan};
@@ -188,7 +189,15 @@ impl<T: DynamoItem> Table<T> {
         self.limiter.as_ref()
     }
 
-    pub(crate) fn charge(&self, units: Option<f64>) {
+    /// Records what a call consumed: a `tracing` event, and the limiter's
+    /// budget when there is one.
+    pub(crate) fn charge(&self, operation: &'static str, units: Option<f64>) {
+        tracing::debug!(
+            table = self.name(),
+            operation,
+            consumed_capacity = units.unwrap_or_default(),
+            "capacity consumed"
+        );
         if let (Some(l), Some(u)) = (&self.limiter, units) {
             l.consume(u);
         }

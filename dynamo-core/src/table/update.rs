@@ -192,7 +192,7 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             .update_item(&input)
             .await
             .map_err(|e| version_error(e, versioned))?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("UpdateItem", out.consumed_capacity_units);
         Ok(out.attributes)
     }
 }

@@ -122,7 +122,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             .put_item(&input)
             .await
             .map_err(|e| version_error(e, versioned))?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("PutItem", out.consumed_capacity_units);
         Ok((out, item))
     }
 }
@@ -233,7 +233,7 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
         let out = self.table.client().delete_item(&input).await?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("DeleteItem", out.consumed_capacity_units);
         Ok(out)
     }
 }
