@@ -203,3 +203,11 @@ impl<T: DynamoItem> Table<T> {
         }
     }
 }
+
+/// A returned item (`Attributes`) as `T`; an absent or empty map is `None`.
+fn to_typed<T: DynamoItem>(item: Option<crate::Item>) -> Result<Option<T>, Error> {
+    item.filter(|a| !a.is_empty())
+        .map(T::from_item)
+        .transpose()
+        .map_err(Error::conversion)
+}

@@ -16,6 +16,7 @@ use crate::wire::{
 };
 
 use super::Table;
+use super::to_typed;
 use super::write::{BoxFuture, add_conditions, version_error};
 
 /// An UpdateItem; `.await` it, or pick what to return. Built by
@@ -221,13 +222,6 @@ fn apply_version<T: DynamoItem>(
         },
     );
     true
-}
-
-fn to_typed<T: DynamoItem>(item: Option<Item>) -> Result<Option<T>, Error> {
-    item.filter(|a| !a.is_empty())
-        .map(T::from_item)
-        .transpose()
-        .map_err(Error::conversion)
 }
 
 impl<'a, T: DynamoItem> IntoFuture for Update<'a, T> {
