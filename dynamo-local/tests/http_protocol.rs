@@ -240,7 +240,7 @@ async fn shutdown_stops_accepting_and_closes_idle_connections() {
 
 #[test]
 fn background_server_serves_synchronous_callers() {
-    let server = LocalServer::builder().start_in_background().expect("start");
+    let server = LocalServer::start_in_background().expect("start");
     let addr = server.local_addr();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
