@@ -37,6 +37,14 @@ fn utc_day(secs: f64) -> i64 {
     (secs / 86_400.0).floor() as i64
 }
 
+/// Starts a new `NumberOfDecreasesToday` count when the UTC day has changed.
+fn roll_day(meta: &mut Meta, now: f64) {
+    if meta.decrease_day != utc_day(now) {
+        meta.decrease_day = utc_day(now);
+        meta.decreases_today = 0;
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct DescriptionOut {
@@ -183,7 +191,8 @@ impl Catalog {
         let table = self
             .lookup(&name)
             .ok_or_else(|| ApiError::table_not_found(&name))?;
-        let meta = table.meta();
+        let mut meta = table.meta();
+        roll_day(&mut meta, now_secs());
         let description = describe(&table, &meta, meta.status, true);
         drop(meta);
         to_body(&TableOut { table: description })
@@ -263,10 +272,7 @@ impl Catalog {
             )));
         }
         let now = now_secs();
-        if meta.decrease_day != utc_day(now) {
-            meta.decrease_day = utc_day(now);
-            meta.decreases_today = 0;
-        }
+        roll_day(&mut meta, now);
         let decrease = read < meta.read || write < meta.write;
         let increase = read > meta.read || write > meta.write;
         if config.strict_throughput_rules {

@@ -52,10 +52,10 @@ pub(crate) struct Cond {
 pub(crate) fn root(body: &[u8]) -> Result<Obj, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::serialization_message(
+        Ok(Value::Array(_)) => Err(ApiError::serialization_message(
             "Start of list found where not expected",
         )),
-        Err(_) => Err(ApiError::serialization()),
+        Ok(_) | Err(_) => Err(ApiError::serialization()),
     }
 }
 
@@ -374,6 +374,10 @@ impl Decoder {
             if value.is_null() {
                 continue;
             }
+            if name.is_empty() {
+                self.semantic(empty_name());
+                ok = false;
+            }
             match self.attr(value)? {
                 Some(av) => {
                     item.insert(name.clone(), av);
@@ -478,6 +482,11 @@ impl Decoder {
             _ => None,
         })
     }
+}
+
+/// The error for an attribute called `""`.
+pub(crate) fn empty_name() -> ApiError {
+    ApiError::invalid_parameter("An attribute name may not be empty")
 }
 
 fn string_of(v: &Value) -> Result<&str, ApiError> {

@@ -1,12 +1,15 @@
 //! UpdateItem: PUT / ADD / DELETE per attribute, applied atomically after the
 //! `Expected` check, with every ReturnValues mode.
 
+use std::collections::HashSet;
+use std::hash::Hash;
+
 use dynamo_core::value::{AttributeValue, Item};
 use dynamo_core::wire::{AttributeAction, ReturnValue};
 
 use super::catalog::Catalog;
 use super::compare::check_expected;
-use super::decode::{Decoder, Obj, as_obj, get, opt_obj, opt_str};
+use super::decode::{Decoder, Obj, as_obj, empty_name, get, opt_obj, opt_str};
 use super::error::ApiError;
 use super::items::{WriteOut, required, return_values};
 use super::output::{non_empty, pick, to_body, units};
@@ -41,6 +44,9 @@ fn decode_updates(d: &mut Decoder, obj: &Obj) -> Result<Option<Vec<Update>>, Api
             continue;
         }
         let entry = as_obj(entry)?;
+        if name.is_empty() {
+            d.semantic(empty_name());
+        }
         let raw_action = opt_str(entry, "Action")?;
         let path = format!("attributeUpdates.{name}.member.action");
         let action = d.enumerated(raw_action, &path, &ACTIONS);
@@ -90,12 +96,21 @@ fn check_static(d: &mut Decoder, action: AttributeAction, value: Option<&Attribu
     }
 }
 
-fn union<T: PartialEq + Clone>(stored: &mut Vec<T>, add: &[T]) {
-    for m in add {
-        if !stored.contains(m) {
-            stored.push(m.clone());
-        }
-    }
+fn union<T: Eq + Hash + Clone>(stored: &mut Vec<T>, add: &[T]) {
+    let present: HashSet<&T> = stored.iter().collect();
+    let extra: Vec<T> = add
+        .iter()
+        .filter(|m| !present.contains(m))
+        .cloned()
+        .collect();
+    stored.extend(extra);
+}
+
+/// Removes `remove` from `stored`; true when nothing is left.
+fn difference<T: Eq + Hash>(stored: &mut Vec<T>, remove: &[T]) -> bool {
+    let gone: HashSet<&T> = remove.iter().collect();
+    stored.retain(|m| !gone.contains(m));
+    stored.is_empty()
 }
 
 fn add(
@@ -124,18 +139,9 @@ fn add(
 fn subtract(current: &mut AttributeValue, value: &AttributeValue) -> Result<bool, ApiError> {
     use AttributeValue as V;
     match (current, value) {
-        (V::SS(a), V::SS(b)) => {
-            a.retain(|m| !b.contains(m));
-            Ok(a.is_empty())
-        }
-        (V::NS(a), V::NS(b)) => {
-            a.retain(|m| !b.contains(m));
-            Ok(a.is_empty())
-        }
-        (V::BS(a), V::BS(b)) => {
-            a.retain(|m| !b.contains(m));
-            Ok(a.is_empty())
-        }
+        (V::SS(a), V::SS(b)) => Ok(difference(a, b)),
+        (V::NS(a), V::NS(b)) => Ok(difference(a, b)),
+        (V::BS(a), V::BS(b)) => Ok(difference(a, b)),
         _ => Err(type_mismatch()),
     }
 }

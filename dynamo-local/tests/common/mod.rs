@@ -1,19 +1,29 @@
 //! Shared test helpers: every call goes through the engine's public entry point.
 #![allow(dead_code, unreachable_pub)]
 
-use dynamo_local::engine::{ApiError, Engine, EngineConfig};
+use std::time::Duration;
+
+use dynamo_local::engine::{ApiError, EngineConfig};
 use dynamo_local::faults::Faults;
+use dynamo_local::{BackgroundServer, LocalServer};
 use serde_json::{Value, json};
 
-/// A database under test.
+/// Bound on every HTTP call, so a broken server fails the test instead of hanging it.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A database under test: a real dynamo-local server on 127.0.0.1, driven
+/// over HTTP with a keep-alive client.
 pub struct Db {
-    engine: Engine,
+    server: BackgroundServer,
+    endpoint: String,
+    runtime: tokio::runtime::Runtime,
+    client: reqwest::Client,
 }
 
 impl Db {
-    /// The fault switches.
+    /// The fault switches of the server's engine.
     pub fn faults(&self) -> &Faults {
-        self.engine.faults()
+        self.server.engine().faults()
     }
 }
 
@@ -24,8 +34,24 @@ pub fn db() -> Db {
 
 /// A fresh database with `config`.
 pub fn db_with(config: EngineConfig) -> Db {
+    let server = LocalServer::builder()
+        .engine_config(config)
+        .start_in_background()
+        .expect("start dynamo-local");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = reqwest::Client::builder()
+        .timeout(CALL_TIMEOUT)
+        .build()
+        .expect("client");
     Db {
-        engine: Engine::new(config),
+        endpoint: format!("{}/", server.endpoint()),
+        server,
+        runtime,
+        client,
     }
 }
 
@@ -35,10 +61,44 @@ pub fn call(db: &Db, op: &str, body: Value) -> Result<Value, ApiError> {
     call_raw(db, op, &bytes)
 }
 
-/// Runs `op` with raw body bytes.
+/// Runs `op` with raw body bytes over HTTP; checks the CRC header and turns
+/// error bodies back into [`ApiError`].
 pub fn call_raw(db: &Db, op: &str, body: &[u8]) -> Result<Value, ApiError> {
-    let out = db.engine.execute(op, body)?;
-    Ok(serde_json::from_slice(&out).expect("response is JSON"))
+    let request = db
+        .client
+        .post(&db.endpoint)
+        .header("X-Amz-Target", format!("DynamoDB_20111205.{op}"))
+        .header("Content-Type", "application/x-amz-json-1.0")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20261126/localhost/localhost/aws4_request,SignedHeaders=host;x-amz-date;x-amz-target,Signature=00")
+        .header("X-Amz-Date", "20261126T000000Z")
+        .body(body.to_vec());
+    let (status, crc, bytes) = db.runtime.block_on(async {
+        let response = request.send().await.expect("HTTP call");
+        let status = response.status().as_u16();
+        let crc = response
+            .headers()
+            .get("x-amz-crc32")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u32>().ok());
+        let bytes = response.bytes().await.expect("response body");
+        (status, crc, bytes)
+    });
+    assert_eq!(crc, Some(crc32fast::hash(&bytes)), "x-amz-crc32 of {op}");
+    let json: Value = serde_json::from_slice(&bytes).expect("response is JSON");
+    if status == 200 {
+        return Ok(json);
+    }
+    let type_name = json["__type"].as_str().expect("__type").to_owned();
+    let message = json
+        .get("message")
+        .or_else(|| json.get("Message"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Err(ApiError {
+        status,
+        type_name,
+        message,
+    })
 }
 
 /// Runs `op`, expecting success.
