@@ -336,7 +336,7 @@ impl<T: DynamoItem> Table<T> {
     /// hash-only `T`.
     pub fn query(&self, hash: T::HashKey) -> Query<T>
     where
-        T::RangeKey: crate::KeyAttribute,
+        T: crate::item::HasRangeKey,
     {
         let request = crate::convert::ToAttribute::to_attribute(&hash)
             .map_err(Error::conversion)
