@@ -9,6 +9,7 @@
 //! ```
 
 use std::error::Error;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use dynamo::{Connection, Cursor, DynamoItem, Page, Table, Throughput};
 use futures_util::TryStreamExt;
@@ -82,6 +83,31 @@ struct User {
     user_id: String,
     display_name: String,
     karma: i64,
+    /// Stored as N, seconds since the epoch, by a field codec.
+    #[dynamo(with = epoch_seconds)]
+    joined: SystemTime,
+}
+
+/// A field codec (boto's Dynamizer, per field): `SystemTime` as whole
+/// seconds since the epoch in an `N` attribute.
+mod epoch_seconds {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use dynamo::{AttributeValue, ConvertError, Number};
+
+    pub(crate) fn to_attribute(time: &SystemTime) -> Result<Option<AttributeValue>, ConvertError> {
+        let since = time
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| ConvertError::custom("time before 1970"))?;
+        Ok(Some(AttributeValue::N(Number::from(since.as_secs()))))
+    }
+
+    pub(crate) fn from_attribute(value: AttributeValue) -> Result<SystemTime, ConvertError> {
+        let AttributeValue::N(n) = value else {
+            return Err(ConvertError::custom("expected N seconds since the epoch"));
+        };
+        Ok(UNIX_EPOCH + Duration::from_secs(u64::try_from(&n)?))
+    }
 }
 
 #[derive(DynamoItem, Debug, Clone, PartialEq)]
@@ -103,6 +129,7 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
         user_id: "ada".into(),
         display_name: "Ada".into(),
         karma: 42,
+        joined: UNIX_EPOCH + Duration::from_secs(1_323_473_763),
     };
     users.save(&ada).await?;
     assert_eq!(users.find("ada".into()).await?, Some(ada.clone()));

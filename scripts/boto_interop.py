@@ -4,9 +4,10 @@ Runs every step of the seed tutorial (shared/seed/dynamodb_tut.rst) in order,
 then boto-driven checks of queries, scans, batches, conditional writes,
 updates, types, table changes and signature verification.
 
-Usage: python boto_interop.py --port PORT --verify-port PORT2
+Usage: python boto_interop.py --port PORT --verify-port PORT2 --delay-port PORT3
   PORT   a dynamo-local accepting any credentials
   PORT2  a dynamo-local started with --verify-signatures AKID:SECRET
+  PORT3  a dynamo-local started with --transition-delay-ms 300
 Prints "boto interop: N passed, M failed"; exits 1 if anything failed.
 """
 
@@ -597,14 +598,43 @@ def run_signature_checks(verify_port):
         expect_error(DynamoDBResponseError, conn.list_tables, "UnrecognizedClientException")
 
 
+def run_transition_checks(delay_port):
+    @step
+    def transition_delay_shows_creating_updating_deleting():
+        conn = local_connection(delay_port)
+        started = time.time()
+        table = conn.create_table("slow", conn.create_schema("id", str), 5, 5)
+        assert table.status == "CREATING", table.status
+        assert conn.describe_table("slow")["Table"]["TableStatus"] == "CREATING"
+        expect_error(DynamoDBResponseError,
+                     lambda: table.new_item("k", attrs={"a": "b"}).put(),
+                     "ResourceNotFoundException")
+        table.refresh(wait_for_active=True, retry_seconds=0.05)
+        assert table.status == "ACTIVE" and time.time() - started >= 0.25
+        table.new_item("k", attrs={"a": "b"}).put()
+        table.update_throughput(10, 5)
+        assert table.status == "UPDATING", table.status
+        expect_error(DynamoDBResponseError, lambda: table.update_throughput(20, 5),
+                     "ResourceInUseException")
+        assert table.get_item("k", consistent_read=True)["a"] == "b"
+        table.refresh(wait_for_active=True, retry_seconds=0.05)
+        assert table.read_units == 10
+        table.delete()
+        assert table.status == "DELETING", table.status
+        assert "slow" in conn.list_tables()
+        wait_gone(conn, "slow")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--verify-port", type=int, required=True)
+    parser.add_argument("--delay-port", type=int, required=True)
     args = parser.parse_args()
     run_tutorial(args.port)
     run_checks(args.port)
     run_signature_checks(args.verify_port)
+    run_transition_checks(args.delay_port)
     print("boto interop: %d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
     return 1 if RESULTS["failed"] else 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs boto 2.49 (the reference client of API 2011-12-05) against dynamo-local:
 # every step of the seed tutorial plus query/scan/batch/conditional/update/type
-# checks, and signature verification against a second server.
+# checks, signature verification against a second server and table state
+# transitions against a third (--transition-delay-ms).
 #
 # Usage: scripts/boto_interop.sh
 #   BOTO_VENV=dir   where to create the Python venv (default target/boto-venv)
@@ -60,13 +61,16 @@ start_server "$scratch/open.log"
 port=$started_port
 start_server "$scratch/verify.log" --verify-signatures AKID:SECRET
 verify_port=$started_port
+start_server "$scratch/delay.log" --transition-delay-ms 300
+delay_port=$started_port
 
 # Isolate boto from any user/host configuration and credentials.
 : >"$scratch/boto.cfg"
 status=0
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SECURITY_TOKEN -u AWS_PROFILE \
     BOTO_CONFIG="$scratch/boto.cfg" HOME="$scratch" \
-    "$venv/bin/python" "$root/scripts/boto_interop.py" --port "$port" --verify-port "$verify_port" || status=$?
+    "$venv/bin/python" "$root/scripts/boto_interop.py" --port "$port" --verify-port "$verify_port" \
+    --delay-port "$delay_port" || status=$?
 if [ "$status" -ne 0 ]; then
     echo "boto interop: FAILED (exit $status); server logs:" >&2
     tail -n 20 "$scratch"/*.err >&2 || true

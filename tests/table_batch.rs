@@ -135,3 +135,72 @@ async fn the_limiter_paces_bulk_reads() {
     );
     assert!(limiter.available() < 2.0);
 }
+
+#[tokio::test]
+async fn multi_table_batches_are_typed_per_table() {
+    let (local, messages_table) = with_table::<Message>().await;
+    let accounts = local
+        .conn
+        .create_table::<common::Account>(dynamo::Throughput::new(5, 5))
+        .await
+        .expect("accounts");
+    let items = messages(130);
+    let account_rows: Vec<_> = (0..40)
+        .map(|id| common::Account {
+            id,
+            balance: id as i64 * 10,
+            version: 1,
+        })
+        .collect();
+    local.faults().unprocessed_every(4);
+    local
+        .conn
+        .batch_write()
+        .put(&messages_table, items.clone())
+        .put(&accounts, account_rows.clone())
+        .send()
+        .await
+        .expect("written");
+
+    let mut batch = local.conn.batch_get();
+    let m = batch.add(&messages_table, items.iter().map(key));
+    let a = batch.add_consistent(&accounts, 0..40u64);
+    let mut found = batch.send().await.expect("read");
+    assert!(found.unprocessed(&m).expect("keys").is_empty());
+    assert!(found.unprocessed(&a).expect("keys").is_empty());
+    let mut read_accounts = found.take(&a).expect("accounts");
+    read_accounts.sort_by_key(|acc| acc.id);
+    assert_eq!(read_accounts, account_rows);
+    assert_eq!(found.take(&m).expect("messages").len(), 130);
+
+    // Deletes across tables; leftovers come back typed when retries run out.
+    let err = local
+        .conn
+        .batch_write()
+        .delete(&messages_table, items.iter().map(key))
+        .delete(&accounts, 0..40u64)
+        .retry(RetryConfig::default().max_attempts(1))
+        .send()
+        .await
+        .expect_err("some left");
+    let left_messages = err.unprocessed_deletes(&messages_table).expect("keys");
+    let left_accounts = err.unprocessed_deletes(&accounts).expect("keys");
+    assert_eq!(left_messages.len() + left_accounts.len(), err.len());
+    local.faults().reset();
+    assert_eq!(
+        messages_table.scan().count().await.expect("count") as usize,
+        left_messages.len()
+    );
+    assert_eq!(
+        accounts.scan().count().await.expect("count") as usize,
+        left_accounts.len()
+    );
+}
+
+#[test]
+fn handles_are_cheap_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync::<dynamo::Table<Message>>();
+    assert_send_sync::<dynamo::Connection>();
+    assert_send_sync::<dynamo::Cursor<Message>>();
+}

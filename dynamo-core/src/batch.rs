@@ -76,6 +76,55 @@ fn write_input(chunk: &[PlannedWrite]) -> BatchWriteItemInput {
     BatchWriteItemInput { request_items }
 }
 
+/// Sends each call, resending what comes back unprocessed with backoff.
+/// `absorb` takes a response's results and returns the unprocessed part of
+/// its request, if any; `give_up` receives every request part that will not
+/// be sent again (retries exhausted, or after a hard error, which is
+/// returned).
+async fn run_calls<I, O, E, F, Fut>(
+    calls: Vec<I>,
+    retry: RetryConfig,
+    limiter: Option<&CapacityLimiter>,
+    send: F,
+    mut absorb: impl FnMut(O) -> Option<I>,
+    mut give_up: impl FnMut(I),
+) -> Result<(), E>
+where
+    I: Clone,
+    F: Fn(I) -> Fut,
+    Fut: Future<Output = Result<O, E>>,
+{
+    let mut remaining = calls.into_iter();
+    while let Some(call) = remaining.next() {
+        let mut pending = call;
+        let mut attempt = 1;
+        loop {
+            if let Some(l) = limiter {
+                l.ready().await;
+            }
+            let output = match send(pending.clone()).await {
+                Ok(output) => output,
+                Err(e) => {
+                    give_up(pending);
+                    remaining.for_each(&mut give_up);
+                    return Err(e);
+                }
+            };
+            let Some(unprocessed) = absorb(output) else {
+                break;
+            };
+            if attempt >= retry.attempts() {
+                give_up(unprocessed);
+                break;
+            }
+            tokio::time::sleep(retry.delay(attempt - 1)).await;
+            attempt += 1;
+            pending = unprocessed;
+        }
+    }
+    Ok(())
+}
+
 /// Sends every chunk, resending unprocessed requests. Returns the requests
 /// that were never confirmed (empty on full success), or the first hard
 /// error together with everything not yet confirmed.
@@ -89,29 +138,14 @@ where
     F: Fn(BatchWriteItemInput) -> Fut,
     Fut: Future<Output = Result<BatchWriteItemOutput, E>>,
 {
-    let mut leftovers: Vec<WriteRequestIn> = Vec::new();
-    let mut remaining = chunks.into_iter();
-    while let Some(chunk) = remaining.next() {
-        let mut pending = write_input(&chunk);
-        let mut attempt = 1;
-        loop {
-            if let Some(l) = limiter {
-                l.ready().await;
-            }
-            let output = match send(pending.clone()).await {
-                Ok(output) => output,
-                Err(e) => {
-                    let mut lost = flatten_writes(pending.request_items);
-                    lost.extend(remaining.flat_map(|c| {
-                        c.into_iter().map(|w| WriteRequestIn {
-                            table: w.table,
-                            request: w.request,
-                        })
-                    }));
-                    leftovers.extend(lost);
-                    return Err((e, leftovers));
-                }
-            };
+    let calls = chunks.iter().map(|c| write_input(c)).collect();
+    let mut leftovers = Vec::new();
+    let result = run_calls(
+        calls,
+        retry,
+        limiter,
+        send,
+        |output: BatchWriteItemOutput| {
             if let Some(l) = limiter {
                 l.consume(
                     output
@@ -126,21 +160,17 @@ where
                 .into_iter()
                 .filter(|(_, v)| !v.is_empty())
                 .collect();
-            if unprocessed.is_empty() {
-                break;
-            }
-            if attempt >= retry.attempts() {
-                leftovers.extend(flatten_writes(unprocessed));
-                break;
-            }
-            tokio::time::sleep(retry.delay(attempt - 1)).await;
-            attempt += 1;
-            pending = BatchWriteItemInput {
+            (!unprocessed.is_empty()).then_some(BatchWriteItemInput {
                 request_items: unprocessed,
-            };
-        }
+            })
+        },
+        |left: BatchWriteItemInput| leftovers.extend(flatten_writes(left.request_items)),
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(leftovers),
+        Err(e) => Err((e, leftovers)),
     }
-    Ok(leftovers)
 }
 
 /// A write request with its table: what a batch hands back when it could
@@ -235,57 +265,38 @@ where
     F: Fn(BatchGetItemInput) -> Fut,
     Fut: Future<Output = Result<BatchGetItemOutput, E>>,
 {
-    let mut outcome = GetOutcome::default();
-    let mut remaining = calls.into_iter();
-    while let Some(call) = remaining.next() {
-        let mut pending = call;
-        let mut attempt = 1;
-        loop {
-            if let Some(l) = limiter {
-                l.ready().await;
-            }
-            let output = match send(pending.clone()).await {
-                Ok(output) => output,
-                Err(e) => {
-                    outcome
-                        .unprocessed
-                        .extend(flatten_keys(pending.request_items));
-                    for rest in remaining {
-                        outcome.unprocessed.extend(flatten_keys(rest.request_items));
-                    }
-                    return Err((e, outcome));
-                }
-            };
+    let mut items: HashMap<String, Vec<Item>> = HashMap::new();
+    let mut unprocessed = Vec::new();
+    let result = run_calls(
+        calls,
+        retry,
+        limiter,
+        send,
+        |output: BatchGetItemOutput| {
             for (table, response) in output.responses {
                 if let Some(l) = limiter {
                     l.consume(response.consumed_capacity_units.unwrap_or(0.0));
                 }
-                outcome
-                    .items
-                    .entry(table)
-                    .or_default()
-                    .extend(response.items.unwrap_or_default());
+                let found = response.items.unwrap_or_default();
+                items.entry(table).or_default().extend(found);
             }
-            let unprocessed: HashMap<_, _> = output
+            let left: HashMap<_, _> = output
                 .unprocessed_keys
                 .into_iter()
                 .filter(|(_, v)| !v.keys.is_empty())
                 .collect();
-            if unprocessed.is_empty() {
-                break;
-            }
-            if attempt >= retry.attempts() {
-                outcome.unprocessed.extend(flatten_keys(unprocessed));
-                break;
-            }
-            tokio::time::sleep(retry.delay(attempt - 1)).await;
-            attempt += 1;
-            pending = BatchGetItemInput {
-                request_items: unprocessed,
-            };
-        }
+            (!left.is_empty()).then_some(BatchGetItemInput {
+                request_items: left,
+            })
+        },
+        |left: BatchGetItemInput| unprocessed.extend(flatten_keys(left.request_items)),
+    )
+    .await;
+    let outcome = GetOutcome { items, unprocessed };
+    match result {
+        Ok(()) => Ok(outcome),
+        Err(e) => Err((e, outcome)),
     }
-    Ok(outcome)
 }
 
 fn flatten_keys(map: HashMap<String, KeysAndAttributes>) -> Vec<(String, Key)> {

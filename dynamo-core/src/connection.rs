@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream;
 
-use crate::client::Client;
+use crate::client::{Client, ClientBuilder};
 use crate::error::Error;
 use crate::item::DynamoItem;
 use crate::table::{Table, TableInfo};
@@ -70,6 +70,28 @@ impl Connection {
             client,
             wait_timeout: Duration::from_secs(600),
         }
+    }
+
+    /// A builder of the client underneath (endpoint, region, credentials,
+    /// retry policy, timeouts); finish it with [`ClientBuilder::connect`].
+    ///
+    /// # Example
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use dynamo_core::{Connection, Credentials};
+    /// use dynamo_core::client::RetryConfig;
+    /// # fn run() -> Result<(), dynamo_core::Error> {
+    /// let conn = Connection::builder()
+    ///     .endpoint_url("http://127.0.0.1:8000")
+    ///     .region("us-east-1")
+    ///     .credentials(Credentials::new("AKID", "secret", None))
+    ///     .retry_config(RetryConfig::default().max_attempts(5))
+    ///     .request_timeout(Duration::from_secs(5))
+    ///     .connect()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        Client::builder()
     }
 
     /// A connection configured from the environment and the shared AWS
@@ -310,6 +332,16 @@ impl Connection {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(5));
         }
+    }
+}
+
+impl ClientBuilder {
+    /// Builds the client and wraps it in a [`Connection`].
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::build`].
+    pub fn connect(self) -> Result<Connection, Error> {
+        Ok(Connection::new(self.build()?))
     }
 }
 

@@ -187,3 +187,12 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     /// missing or has the wrong type.
     fn from_item(item: Item) -> Result<Self, ConvertError>;
 }
+
+/// Item types whose table has a range key: only those tables can be queried.
+/// `#[derive(DynamoItem)]` implements it when a field is the range key.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no range key, so its table cannot be queried",
+    label = "Query needs a table with a hash and a range key",
+    note = "mark a field `#[dynamo(range_key)]`, or read single items with `get` and all items with `scan`"
+)]
+pub trait HasRangeKey: DynamoItem {}

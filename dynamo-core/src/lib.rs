@@ -21,6 +21,7 @@ pub mod wire;
 
 pub mod attr;
 pub mod batch;
+pub mod batch_list;
 mod connection;
 pub mod convert;
 mod cursor;

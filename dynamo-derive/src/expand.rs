@@ -56,6 +56,12 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
     let reads = fields.iter().map(|f| read_field(cont, f, krate));
     let capacity = cont.stored().count();
     let handles = handles(cont, krate);
+    let queryable = fields.iter().any(|f| f.attrs.range_key.is_set()).then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #krate::item::HasRangeKey for #ident #ty_generics #where_clause {}
+        }
+    });
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -76,6 +82,7 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
                     ::core::result::Result::Ok(Self { #(#reads),* })
                 }
             }
+            #queryable
             #handles
         };
     }

@@ -22,8 +22,14 @@
 //! [`LocalServerBuilder::verify_signatures`] makes it check them.
 //!
 //! From synchronous code (or another async runtime) use
-//! [`LocalServerBuilder::start_in_background`], which runs the server on its
-//! own thread. The `dynamo-local` binary serves the same thing on a fixed port.
+//! [`LocalServer::start_in_background`] or
+//! [`LocalServerBuilder::start_in_background`], which run the server on its
+//! own thread and runtime.
+//!
+//! The `dynamo-local` binary serves the same thing on a fixed port:
+//! `cargo run -p dynamo-local -- --port 8000 [--bind ADDR]
+//! [--verify-signatures KEY:SECRET]... [--transition-delay-ms N]`
+//! (`--help` lists every option; `RUST_LOG=debug` logs one line per request).
 
 pub mod engine;
 pub mod faults;

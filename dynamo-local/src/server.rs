@@ -269,6 +269,24 @@ impl LocalServer {
         LocalServerBuilder::default()
     }
 
+    /// Starts a default server on its own thread and runtime, for synchronous
+    /// code; shorthand for `LocalServer::builder().start_in_background()`.
+    ///
+    /// # Errors
+    /// See [`LocalServerBuilder::start_in_background`].
+    ///
+    /// # Example
+    /// ```no_run
+    /// let server = dynamo_local::LocalServer::start_in_background()?;
+    /// let endpoint = server.endpoint();
+    /// # let _ = endpoint;
+    /// drop(server); // stops it
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn start_in_background() -> io::Result<BackgroundServer> {
+        LocalServer::builder().start_in_background()
+    }
+
     /// The address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
@@ -322,14 +340,6 @@ pub struct BackgroundServer {
 }
 
 impl BackgroundServer {
-    /// Starts a server with the default configuration on its own thread.
-    ///
-    /// # Errors
-    /// See [`LocalServerBuilder::start_in_background`].
-    pub fn start() -> io::Result<BackgroundServer> {
-        LocalServer::builder().start_in_background()
-    }
-
     /// The address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.addr

@@ -3,25 +3,14 @@
 mod common;
 
 use common::*;
+use dynamo_core::wire::OPERATION_NAMES;
 use dynamo_local::engine::{Engine, EngineConfig};
 use serde_json::{Value, json};
 
-const OPS: [&str; 14] = [
-    "BatchGetItem",
-    "BatchWriteItem",
-    "CreateTable",
-    "DeleteItem",
-    "DeleteTable",
-    "DescribeTable",
-    "GetItem",
-    "ListTables",
-    "PutItem",
-    "Query",
-    "Scan",
-    "UpdateItem",
-    "UpdateTable",
-    "Bogus",
-];
+/// One of the 13 operations, or (for `i == 13`) a name that is none of them.
+fn operation(i: usize) -> &'static str {
+    OPERATION_NAMES.get(i).copied().unwrap_or("Bogus")
+}
 
 /// A small deterministic generator (xorshift) so failures reproduce.
 struct Rng(u64);
@@ -145,7 +134,7 @@ fn mutated_requests_never_panic() {
             mutate(&mut body, &mut rng, 0);
         }
         let op = if rng.below(20) == 0 {
-            OPS[rng.below(OPS.len())]
+            operation(rng.below(OPERATION_NAMES.len() + 1))
         } else {
             op
         };
@@ -184,7 +173,7 @@ fn arbitrary_bytes_never_panic() {
                 body.extend_from_slice(fragments[rng.below(fragments.len())]);
             }
         }
-        let op = OPS[rng.below(OPS.len())];
+        let op = operation(rng.below(OPERATION_NAMES.len() + 1));
         let _ = engine.execute(op, &body);
     }
     let deep = "[".repeat(100_000);

@@ -240,7 +240,7 @@ async fn shutdown_stops_accepting_and_closes_idle_connections() {
 
 #[test]
 fn background_server_serves_synchronous_callers() {
-    let server = LocalServer::builder().start_in_background().expect("start");
+    let server = LocalServer::start_in_background().expect("start");
     let addr = server.local_addr();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -319,4 +319,58 @@ async fn background_server_runs_beside_another_runtime() {
     tokio::task::spawn_blocking(move || server.shutdown())
         .await
         .expect("shutdown");
+}
+
+#[tokio::test]
+async fn chunked_bodies_are_read_and_limited() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = LocalServer::builder()
+        .max_body_size(64)
+        .start()
+        .await
+        .expect("start");
+    let head = "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.0\r\n\
+                X-Amz-Target: DynamoDB_20111205.ListTables\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (chunks, expected) in [
+        (vec!["{", "}"], "200 OK"),
+        (vec!["{", &" ".repeat(40), &" ".repeat(40), "}"], "413"),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+            .await
+            .expect("connect");
+        let mut request = head.to_owned();
+        for chunk in &chunks {
+            request.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+        }
+        request.push_str("0\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.expect("write");
+        let mut response = vec![0; 512];
+        let n = tokio::time::timeout(STEP, stream.read(&mut response))
+            .await
+            .expect("in time")
+            .expect("read");
+        let text = String::from_utf8_lossy(&response[..n]);
+        assert!(text.starts_with(&format!("HTTP/1.1 {expected}")), "{text}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn garbage_on_the_socket_does_not_hurt_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = dynamo_local::start().await.expect("start");
+    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+        .await
+        .expect("connect");
+    stream
+        .write_all(b"\x00\x01NOT HTTP AT ALL\r\n\r\n")
+        .await
+        .expect("write");
+    let mut sink = Vec::new();
+    let _ = tokio::time::timeout(STEP, stream.read_to_end(&mut sink))
+        .await
+        .expect("server answers or closes");
+    let mut conn = RawConn::connect(server.local_addr()).await;
+    assert_eq!(conn.call("ListTables", "{}").await.status, 200);
+    server.shutdown().await;
 }

@@ -1,7 +1,7 @@
 //! Where requests go: a region's endpoint, or a URL given explicitly.
 
 use http::HeaderValue;
-use reqwest::Url;
+use url::Url;
 
 use crate::error::Error;
 

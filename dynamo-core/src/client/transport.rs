@@ -1,17 +1,27 @@
-//! HTTP: one pooled `reqwest` client, and the checks every response gets.
+//! HTTP: one pooled hyper client, and the checks every response gets.
 //!
 //! Responses are judged by status, body and the `x-amz-crc32` header only:
 //! any `Content-Type` is accepted and `Connection: close` is honoured, as a
-//! proxy or an emulator may send either. Like other `reqwest` clients, the
-//! pool honours the `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` variables.
+//! proxy or an emulator may send either.
+//!
+//! hyper is used directly rather than through reqwest: measured on the
+//! client-overhead bench (BENCHMARKS.md), reqwest's URL re-parsing, redirect
+//! and retry layers cost about as much CPU per request as the whole of
+//! hyper's HTTP/1 exchange, and this client needs none of them. HTTP proxies
+//! are therefore not supported.
 
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::Url;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Deserialize;
+use url::Url;
 
 use super::signing::Signature;
 use crate::error::Error;
@@ -32,11 +42,20 @@ pub(crate) struct HttpSettings {
 }
 
 /// The HTTP client bound to one endpoint.
-#[derive(Debug)]
 pub(crate) struct Transport {
-    http: reqwest::Client,
-    url: Url,
+    http: HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    uri: Uri,
     host: HeaderValue,
+    request_timeout: Duration,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("uri", &self.uri)
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A response before interpretation.
@@ -50,30 +69,52 @@ pub(crate) struct RawResponse {
 }
 
 impl Transport {
-    /// A keep-alive connection pool to `url`, sending `host` as `Host`.
+    /// A keep-alive connection pool to `url` (http or https), sending `host`
+    /// as `Host`.
     pub(crate) fn new(
         url: Url,
         host: HeaderValue,
         settings: HttpSettings,
     ) -> Result<Transport, Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
+        let uri: Uri = url
+            .as_str()
+            .parse()
+            .map_err(|e| Error::config("the endpoint URL is not a valid URI").with_source(e))?;
+        let mut tcp = HttpConnector::new();
+        tcp.set_connect_timeout(Some(settings.connect_timeout));
+        tcp.set_nodelay(true);
+        tcp.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+            .map_err(|e| Error::config("cannot set up TLS").with_source(e))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(tcp);
+        let http = HyperClient::builder(TokioExecutor::new())
             .pool_idle_timeout(settings.pool_idle_timeout)
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))?;
-        Ok(Transport { http, url, host })
+            .pool_timer(TokioTimer::new())
+            .build(connector);
+        Ok(Transport {
+            http,
+            uri,
+            host,
+            request_timeout: settings.request_timeout,
+        })
     }
 
-    /// Sends one signed request and reads the whole response.
+    /// Sends one signed request and reads the whole response, within the
+    /// request timeout.
     pub(crate) async fn send(
         &self,
         target: &HeaderValue,
         signature: Signature,
         body: Bytes,
     ) -> Result<RawResponse, Error> {
-        let mut headers = HeaderMap::with_capacity(8);
+        let mut request = Request::new(Full::new(body));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = self.uri.clone();
+        let headers = request.headers_mut();
+        headers.reserve(8);
         headers.insert(HOST, self.host.clone());
         headers.insert(CONTENT_TYPE, AMZ_JSON);
         headers.insert(USER_AGENT, AGENT);
@@ -84,23 +125,24 @@ impl Transport {
         }
         headers.insert(AUTHORIZATION, signature.authorization);
 
-        let response = self
-            .http
-            .post(self.url.clone())
-            .headers(headers)
-            .body(body)
-            .send()
+        let exchange = async {
+            let response = self.http.request(request).await.map_err(from_client)?;
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.map_err(Error::transport)?.to_bytes();
+            Ok::<_, Error>((parts, body))
+        };
+        let (parts, body) = tokio::time::timeout(self.request_timeout, exchange)
             .await
-            .map_err(from_reqwest)?;
-        let status = response.status().as_u16();
-        let request_id = header_str(response.headers(), "x-amzn-requestid").map(str::to_owned);
-        let crc32 = response
-            .headers()
+            .map_err(|_| {
+                Error::timeout(format!("no answer within {:?}", self.request_timeout))
+            })??;
+        let request_id = header_str(&parts.headers, "x-amzn-requestid").map(str::to_owned);
+        let crc32 = parts
+            .headers
             .get("x-amz-crc32")
             .map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<u32>().ok()));
-        let body = response.bytes().await.map_err(from_reqwest)?;
         Ok(RawResponse {
-            status,
+            status: parts.status.as_u16(),
             request_id,
             crc32,
             body,
@@ -112,12 +154,19 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-fn from_reqwest(e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::timeout(e)
-    } else {
-        Error::transport(e)
+/// A failed exchange: a connect timeout is a timeout, anything else a
+/// transport error.
+fn from_client(e: hyper_util::client::legacy::Error) -> Error {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::TimedOut
+        {
+            return Error::timeout(e);
+        }
+        cause = c.source();
     }
+    Error::transport(e)
 }
 
 /// Checks the CRC (when the header is present) and the status: the body of a

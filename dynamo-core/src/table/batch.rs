@@ -166,7 +166,6 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
     /// [`BatchWriteError`] with the undone puts and deletes.
     pub async fn send(self) -> Result<(), BatchWriteError<T>> {
         let name = self.table.name().to_owned();
-        let schema = T::key_schema();
         let mut puts: HashMap<String, Vec<T>> = HashMap::new();
         let mut deletes: HashMap<String, Vec<T::Key>> = HashMap::new();
         let mut planned = Vec::with_capacity(self.puts.len() + self.deletes.len());
@@ -186,7 +185,7 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
                     return Err(failed(Error::conversion(e), left, self.deletes));
                 }
             };
-            let id = key_id(&key_of_item(&wire_item, &schema));
+            let id = key_id(&key_of_item::<T>(&wire_item));
             puts.entry(id.clone()).or_default().push(item);
             planned.push(PlannedWrite {
                 table: name.clone(),
@@ -237,7 +236,7 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
         for left in leftovers {
             match left.request {
                 WriteRequest::Put(p) => {
-                    let id = key_id(&key_of_item(&p.item, &schema));
+                    let id = key_id(&key_of_item::<T>(&p.item));
                     if let Some(v) = puts.get_mut(&id).and_then(|v| v.pop()) {
                         undone.puts.push(v);
                     }
@@ -258,15 +257,11 @@ fn key_id(key: &Key) -> String {
     serde_json::to_string(key).unwrap_or_default()
 }
 
-/// The key of a wire item, by the schema's attribute names.
-fn key_of_item(item: &Item, schema: &crate::wire::KeySchema) -> Key {
+/// The key of a wire item, by `T`'s key attribute names.
+pub(crate) fn key_of_item<T: DynamoItem>(item: &Item) -> Key {
     let get = |name: &str| item.get(name).cloned();
     Key {
-        hash_key_element: get(&schema.hash_key_element.attribute_name)
-            .unwrap_or(crate::AttributeValue::S(String::new())),
-        range_key_element: schema
-            .range_key_element
-            .as_ref()
-            .and_then(|r| get(&r.attribute_name)),
+        hash_key_element: get(T::HASH_KEY).unwrap_or(crate::AttributeValue::S(String::new())),
+        range_key_element: T::RANGE_KEY.and_then(get),
     }
 }

@@ -15,6 +15,7 @@ use std::marker::PhantomData;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+pub(crate) use batch::key_of_item;
 pub use batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
 pub use read::Get;
 pub use scan::{Page, Query, Scan};
@@ -188,9 +189,25 @@ impl<T: DynamoItem> Table<T> {
         self.limiter.as_ref()
     }
 
-    pub(crate) fn charge(&self, units: Option<f64>) {
+    /// Records what a call consumed: a `tracing` event, and the limiter's
+    /// budget when there is one.
+    pub(crate) fn charge(&self, operation: &'static str, units: Option<f64>) {
+        tracing::debug!(
+            table = self.name(),
+            operation,
+            consumed_capacity = units.unwrap_or_default(),
+            "capacity consumed"
+        );
         if let (Some(l), Some(u)) = (&self.limiter, units) {
             l.consume(u);
         }
     }
+}
+
+/// A returned item (`Attributes`) as `T`; an absent or empty map is `None`.
+fn to_typed<T: DynamoItem>(item: Option<crate::Item>) -> Result<Option<T>, Error> {
+    item.filter(|a| !a.is_empty())
+        .map(T::from_item)
+        .transpose()
+        .map_err(Error::conversion)
 }

@@ -67,7 +67,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             consistent_read: self.consistent.then_some(true),
         };
         let out = self.table.client().get_item(&input).await?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("GetItem", out.consumed_capacity_units);
         out.item
             .map(T::from_item)
             .transpose()

@@ -103,6 +103,10 @@ impl<T: DynamoItem> Paging<T> {
             l.ready().await;
         }
         let client = self.table.client();
+        let operation = match request {
+            Request::Query(_) => "Query",
+            Request::Scan(_) => "Scan",
+        };
         let page = match request {
             Request::Query(q) => {
                 let out = client.query(q).await?;
@@ -125,7 +129,7 @@ impl<T: DynamoItem> Paging<T> {
                 }
             }
         };
-        self.table.charge(page.consumed);
+        self.table.charge(operation, page.consumed);
         Ok(page)
     }
 
@@ -332,7 +336,7 @@ impl<T: DynamoItem> Table<T> {
     /// hash-only `T`.
     pub fn query(&self, hash: T::HashKey) -> Query<T>
     where
-        T::RangeKey: crate::KeyAttribute,
+        T: crate::item::HasRangeKey,
     {
         let request = crate::convert::ToAttribute::to_attribute(&hash)
             .map_err(Error::conversion)

@@ -16,6 +16,7 @@ use crate::wire::{
 };
 
 use super::Table;
+use super::to_typed;
 use super::write::{BoxFuture, add_conditions, version_error};
 
 /// An UpdateItem; `.await` it, or pick what to return. Built by
@@ -192,7 +193,7 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             .update_item(&input)
             .await
             .map_err(|e| version_error(e, versioned))?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("UpdateItem", out.consumed_capacity_units);
         Ok(out.attributes)
     }
 }
@@ -221,13 +222,6 @@ fn apply_version<T: DynamoItem>(
         },
     );
     true
-}
-
-fn to_typed<T: DynamoItem>(item: Option<Item>) -> Result<Option<T>, Error> {
-    item.filter(|a| !a.is_empty())
-        .map(T::from_item)
-        .transpose()
-        .map_err(Error::conversion)
 }
 
 impl<'a, T: DynamoItem> IntoFuture for Update<'a, T> {

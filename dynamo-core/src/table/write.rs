@@ -11,7 +11,7 @@ use crate::wire::{
     DeleteItemInput, Expected, ExpectedAttributeValue, PutItemInput, ReturnValue, WriteItemOutput,
 };
 
-use super::Table;
+use super::{Table, to_typed};
 
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -84,11 +84,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
     /// As [`Table::put`].
     pub async fn return_old(self) -> Result<Option<T>, Error> {
         let (out, _) = self.run(ReturnValue::AllOld).await?;
-        out.attributes
-            .filter(|a| !a.is_empty())
-            .map(T::from_item)
-            .transpose()
-            .map_err(Error::conversion)
+        to_typed(out.attributes)
     }
 
     /// Sends the put.
@@ -122,7 +118,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             .put_item(&input)
             .await
             .map_err(|e| version_error(e, versioned))?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("PutItem", out.consumed_capacity_units);
         Ok((out, item))
     }
 }
@@ -209,11 +205,7 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
     /// the client's errors.
     pub async fn return_old(self) -> Result<Option<T>, Error> {
         let out = self.run(ReturnValue::AllOld).await?;
-        out.attributes
-            .filter(|a| !a.is_empty())
-            .map(T::from_item)
-            .transpose()
-            .map_err(Error::conversion)
+        to_typed(out.attributes)
     }
 
     /// Sends the delete.
@@ -233,7 +225,7 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
         let out = self.table.client().delete_item(&input).await?;
-        self.table.charge(out.consumed_capacity_units);
+        self.table.charge("DeleteItem", out.consumed_capacity_units);
         Ok(out)
     }
 }

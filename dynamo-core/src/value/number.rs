@@ -89,6 +89,13 @@ impl Number {
     /// [`NumberError`] when the text is not a number or breaks the 38-digit or
     /// range limits.
     pub fn parse(text: &str) -> Result<Number, NumberError> {
+        // Numbers from the service (and from Rust integers) are already
+        // canonical: check and copy them in one pass.
+        if let Some(checked) = check_canonical(text) {
+            return checked.map(|()| Number {
+                canonical: text.into(),
+            });
+        }
         let parts = Parts::parse(text)?;
         Ok(Number {
             canonical: parts.render().into_boxed_str(),
@@ -172,6 +179,44 @@ impl PartialOrd for Number {
     fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+}
+
+/// `None` when `text` is not in canonical plain form (then the general parser
+/// decides); otherwise whether it is within the digit and range limits.
+fn check_canonical(text: &str) -> Option<Result<(), NumberError>> {
+    let (negative, magnitude) = split_sign(text);
+    let (int, frac) = magnitude.split_once('.').unwrap_or((magnitude, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let canonical = !int.is_empty()
+        && digits_only(int)
+        && digits_only(frac)
+        && (int == "0" || !int.starts_with('0'))
+        && (magnitude.len() == int.len() || !frac.is_empty())
+        && !frac.ends_with('0')
+        && !(negative && magnitude == "0");
+    if !canonical {
+        return None;
+    }
+    let (significant, leading_exponent) = if int == "0" {
+        let zeros = frac.bytes().take_while(|&b| b == b'0').count();
+        (frac.len() - zeros, -(zeros as i64) - 1)
+    } else if frac.is_empty() {
+        let trailing = int.bytes().rev().take_while(|&b| b == b'0').count();
+        (int.len() - trailing, int.len() as i64 - 1)
+    } else {
+        (int.len() + frac.len(), int.len() as i64 - 1)
+    };
+    Some(if magnitude == "0" {
+        Ok(())
+    } else if significant > MAX_SIGNIFICANT_DIGITS {
+        Err(NumberError::TooManyDigits)
+    } else if leading_exponent > MAX_EXPONENT {
+        Err(NumberError::Overflow)
+    } else if leading_exponent < MIN_EXPONENT {
+        Err(NumberError::Underflow)
+    } else {
+        Ok(())
+    })
 }
 
 /// Compares two canonical plain decimal strings numerically.
@@ -584,6 +629,46 @@ mod tests {
             assert_eq!(n(input).as_str(), canonical, "{input}");
         }
         assert_eq!(n("1E-130").as_str(), format!("0.{}1", "0".repeat(129)));
+    }
+
+    #[test]
+    fn canonical_fast_path_agrees_with_the_general_parser() {
+        for text in [
+            "0",
+            "5",
+            "-5",
+            "100",
+            "0.5",
+            "-0.05",
+            "1.25",
+            "120.5",
+            "99999999999999999999999999999999999999",
+            "999999999999999999999999999999999999990",
+            "1000000000000000000000000000000000000000",
+        ] {
+            let general = Parts::parse(text).and_then(|p| p.check().map(|()| p.render()));
+            let fast = Number::parse(text).map(Number::into_string);
+            assert_eq!(fast, general, "{text}");
+            assert!(check_canonical(text).is_some(), "{text} is canonical");
+        }
+        for text in [
+            "-0", "00", "01", "1.", "1.50", ".5", "1e5", "+1", "", "-", "0.", "1.2.3",
+        ] {
+            assert!(check_canonical(text).is_none(), "{text} is not canonical");
+        }
+        assert_eq!(
+            Number::parse(&"9".repeat(39)),
+            Err(NumberError::TooManyDigits)
+        );
+        assert_eq!(
+            Number::parse(&format!("1{}", "0".repeat(126))),
+            Err(NumberError::Overflow)
+        );
+        assert_eq!(
+            Number::parse(&format!("0.{}1", "0".repeat(130))),
+            Err(NumberError::Underflow)
+        );
+        assert!(Number::parse(&format!("0.{}1", "0".repeat(129))).is_ok());
     }
 
     #[test]

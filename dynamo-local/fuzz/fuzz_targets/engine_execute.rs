@@ -11,25 +11,14 @@
 
 #![no_main]
 
+use dynamo_core::wire::OPERATION_NAMES;
 use dynamo_local::engine::{Engine, EngineConfig};
 use libfuzzer_sys::fuzz_target;
 
-const OPERATIONS: [&str; 14] = [
-    "BatchGetItem",
-    "BatchWriteItem",
-    "CreateTable",
-    "DeleteItem",
-    "DeleteTable",
-    "DescribeTable",
-    "GetItem",
-    "ListTables",
-    "PutItem",
-    "Query",
-    "Scan",
-    "UpdateItem",
-    "UpdateTable",
-    "NoSuchOperation",
-];
+/// One of the 13 operations, or (for 13) a name that is none of them.
+fn operation(i: usize) -> &'static str {
+    OPERATION_NAMES.get(i).copied().unwrap_or("NoSuchOperation")
+}
 
 const SETUP: [&str; 2] = [
     r#"{"TableName":"tab","KeySchema":{"HashKeyElement":{"AttributeName":"h","AttributeType":"S"}},"ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5}}"#,
@@ -59,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut rest = data;
     while let [op, tail @ ..] = rest {
-        let operation = OPERATIONS[usize::from(*op) % OPERATIONS.len()];
+        let operation = operation(usize::from(*op) % (OPERATION_NAMES.len() + 1));
         let (len, tail) = match tail {
             [hi, lo, tail @ ..] => (usize::from(*hi) << 8 | usize::from(*lo), tail),
             _ => (tail.len(), &[][..]),
