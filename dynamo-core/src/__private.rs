@@ -6,7 +6,7 @@
 //! field, by the `DynamoItem::HashKey` bound.
 
 use crate::convert::{AttributePath, ConvertError, ConvertErrorKind, FromAttribute, ToAttribute};
-use crate::item::{DynamoItem, RangeKeyType};
+use crate::item::{AttributeSource, DynamoItem, RangeKeyType};
 use crate::value::{AttributeValue, Item};
 use crate::wire;
 
@@ -35,8 +35,11 @@ pub fn put(
 }
 
 /// Reads a field; absent means `from_missing`, else an error.
-pub fn read<V: FromAttribute>(item: &mut Item, path: AttributePath) -> Result<V, ConvertError> {
-    match item.remove(path.attribute) {
+pub fn read<V: FromAttribute>(
+    item: &mut impl AttributeSource,
+    path: AttributePath,
+) -> Result<V, ConvertError> {
+    match item.take(path.attribute) {
         Some(v) => V::from_attribute(v).map_err(|e| e.at(path)),
         None => V::from_missing().ok_or_else(|| ConvertError::missing().at(path)),
     }
@@ -44,10 +47,10 @@ pub fn read<V: FromAttribute>(item: &mut Item, path: AttributePath) -> Result<V,
 
 /// Reads a `#[dynamo(default)]` field; absent means `Default::default()`.
 pub fn read_or_default<V: FromAttribute + Default>(
-    item: &mut Item,
+    item: &mut impl AttributeSource,
     path: AttributePath,
 ) -> Result<V, ConvertError> {
-    match item.remove(path.attribute) {
+    match item.take(path.attribute) {
         Some(v) => V::from_attribute(v).map_err(|e| e.at(path)),
         None => Ok(V::default()),
     }
@@ -56,12 +59,12 @@ pub fn read_or_default<V: FromAttribute + Default>(
 /// Reads a `with` field through the module's `from_attribute`; absent means
 /// `default()` when given, else an error.
 pub fn read_with<V>(
-    item: &mut Item,
+    item: &mut impl AttributeSource,
     path: AttributePath,
     from: fn(AttributeValue) -> Result<V, ConvertError>,
     default: Option<fn() -> V>,
 ) -> Result<V, ConvertError> {
-    match (item.remove(path.attribute), default) {
+    match (item.take(path.attribute), default) {
         (Some(v), _) => from(v).map_err(|e| e.at(path)),
         (None, Some(default)) => Ok(default()),
         (None, None) => Err(ConvertError::missing().at(path)),
@@ -149,18 +152,18 @@ pub fn write_range<T: DynamoItem>(
 
 /// Reads the hash key field.
 pub fn read_hash<T: DynamoItem>(
-    item: &mut Item,
+    item: &mut impl AttributeSource,
     path: AttributePath,
 ) -> Result<T::HashKey, ConvertError> {
-    hash_read::<T>(item.remove(path.attribute), path)
+    hash_read::<T>(item.take(path.attribute), path)
 }
 
 /// Reads the range key field.
 pub fn read_range<T: DynamoItem>(
-    item: &mut Item,
+    item: &mut impl AttributeSource,
     path: AttributePath,
 ) -> Result<T::RangeKey, ConvertError> {
-    range_read::<T>(item.remove(path.attribute), path)
+    range_read::<T>(item.take(path.attribute), path)
 }
 
 /// Compile-time check that a version field's type is an integer.

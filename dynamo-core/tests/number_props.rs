@@ -81,6 +81,9 @@ proptest! {
         let d = Decimal::new(m, scale);
         let n = Number::from(d);
         prop_assert_eq!(Decimal::try_from(&n).expect("fits"), d);
+        // The direct conversion writes exactly what parsing Decimal's text gives.
+        let parsed = Number::parse(&d.to_string()).expect("decimal text");
+        prop_assert_eq!(n.as_str(), parsed.as_str());
     }
 
     #[test]

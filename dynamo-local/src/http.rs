@@ -156,16 +156,36 @@ fn auth_reply(error: &AuthError) -> Reply {
     Reply::coral(error.error_name(), Some(&error.message()))
 }
 
-/// Calls the engine on tokio's blocking pool.
-///
-/// The engine is synchronous and usually fast, but a Scan walks up to 1 MB of
-/// items under the table lock and other requests may wait on that lock;
-/// `spawn_blocking` keeps such work off the async workers, works on both
-/// current-thread and multi-thread runtimes (unlike `block_in_place`), and
-/// turns an engine panic into a 500 instead of a dropped connection.
+/// Operations that touch one item (or none): they hold one shard lock for
+/// microseconds, so they run on the connection's task. Handing them to the
+/// blocking pool cost two cross-thread wake-ups per request, several times
+/// the engine's own work (BENCHMARKS.md, server CPU per request).
+const INLINE_OPERATIONS: [&str; 6] = [
+    "GetItem",
+    "PutItem",
+    "DeleteItem",
+    "UpdateItem",
+    "DescribeTable",
+    "ListTables",
+];
+
+/// Calls the engine: single-item operations inline, the others (Query and
+/// Scan walk up to 1 MB under a shard lock, batches up to 100 items, table
+/// changes take the catalogue lock) on tokio's blocking pool so they never
+/// stall the async workers. Either way an engine panic becomes a 500, never
+/// a dropped connection.
 async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply {
-    let engine = engine.clone();
-    let outcome = tokio::task::spawn_blocking(move || engine.execute(operation, &body)).await;
+    let outcome = if INLINE_OPERATIONS.contains(&operation) {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine.execute(operation, &body)
+        }))
+        .map_err(|_| "engine panicked".to_owned())
+    } else {
+        let engine = engine.clone();
+        tokio::task::spawn_blocking(move || engine.execute(operation, &body))
+            .await
+            .map_err(|e| e.to_string())
+    };
     match outcome {
         Ok(Ok(output)) => Reply::new(StatusCode::OK, output),
         Ok(Err(error)) => {
@@ -173,8 +193,8 @@ async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply
                 StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             Reply::new(status, error.to_json())
         }
-        Err(join_error) => {
-            tracing::error!(%join_error, operation, "engine task failed");
+        Err(failure) => {
+            tracing::error!(%failure, operation, "engine call failed");
             let mut reply =
                 Reply::coral("InternalFailure", Some("The request processing has failed"));
             reply.status = StatusCode::INTERNAL_SERVER_ERROR;

@@ -178,6 +178,27 @@ impl Client {
         input: &O,
         table: Option<&str>,
     ) -> Result<O::Output, Error> {
+        let raw = self.send::<O>(input, table).await?;
+        decode(input, raw).map_err(|e| e.with_table(table))
+    }
+
+    /// Sends `input` and returns the checked body undecoded, for callers that
+    /// decode it their own way (the typed layer reads query and scan pages
+    /// straight into items).
+    pub(crate) async fn call_body<O: Operation>(
+        &self,
+        input: &O,
+        table: Option<&str>,
+    ) -> Result<(Bytes, Option<String>), Error> {
+        let raw = self.send::<O>(input, table).await?;
+        Ok((raw.body, raw.request_id))
+    }
+
+    async fn send<O: Operation>(
+        &self,
+        input: &O,
+        table: Option<&str>,
+    ) -> Result<transport::RawResponse, Error> {
         let span = tracing::debug_span!(
             "dynamodb",
             operation = O::NAME,
@@ -186,7 +207,11 @@ impl Client {
         self.run::<O>(input, table).instrument(span).await
     }
 
-    async fn run<O: Operation>(&self, input: &O, table: Option<&str>) -> Result<O::Output, Error> {
+    async fn run<O: Operation>(
+        &self,
+        input: &O,
+        table: Option<&str>,
+    ) -> Result<transport::RawResponse, Error> {
         let mut body = Vec::with_capacity(256);
         serde_json::to_writer(&mut body, input).map_err(|e| {
             Error::invalid_input("the request cannot be serialized")
@@ -202,7 +227,7 @@ impl Client {
         loop {
             tracing::debug!(attempt, "sending");
             let error = match self.attempt(&target, &body, &payload_hash).await {
-                Ok(raw) => return decode(input, raw).map_err(|e| e.with_table(table)),
+                Ok(raw) => return Ok(raw),
                 Err(error) => error,
             };
             tracing::debug!(attempt, status = error.status(), error = %error, "attempt failed");

@@ -33,67 +33,59 @@ member_impls!(NS: i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
 member_impls!(BS: Vec<u8>, Bytes, Binary);
 
 /// Builds the set attribute from members; an empty set is omitted.
+///
+/// Members of a Rust set are distinct, and each scalar is checked by its own
+/// conversion (no empty strings or binaries), so the set needs no second
+/// validation pass; members go straight into the typed list.
 fn write_set<'a, E: SetMember + 'a>(
-    members: impl Iterator<Item = &'a E>,
+    members: impl ExactSizeIterator<Item = &'a E>,
 ) -> Result<Option<AttributeValue>, ConvertError> {
-    let mut scalars = Vec::new();
-    for member in members {
-        let value = member.to_attribute()?.ok_or_else(ConvertError::missing)?;
-        scalars.push(value);
-    }
-    if scalars.is_empty() {
+    if members.len() == 0 {
         return Ok(None);
     }
-    // Members of a Rust set are distinct, and each scalar was checked by its
-    // own conversion (no empty strings or binaries), so the set needs no
-    // second validation pass.
-    collect_set(E::SET_TYPE, scalars).map(Some)
-}
-
-fn collect_set(
-    set_type: ValueType,
-    scalars: Vec<AttributeValue>,
-) -> Result<AttributeValue, ConvertError> {
-    fn each<T>(
-        scalars: Vec<AttributeValue>,
-        expected: ValueType,
-        pick: impl Fn(AttributeValue) -> Option<T>,
-    ) -> Result<Vec<T>, ConvertError> {
-        scalars
-            .into_iter()
-            .map(|v| {
-                let found = v.value_type();
-                pick(v).ok_or_else(|| ConvertError::type_mismatch(expected, found))
-            })
-            .collect()
-    }
-    Ok(match set_type {
-        ValueType::SS => AttributeValue::SS(each(scalars, ValueType::S, |v| match v {
-            AttributeValue::S(s) => Some(s),
-            _ => None,
-        })?),
-        ValueType::NS => AttributeValue::NS(each(scalars, ValueType::N, |v| match v {
-            AttributeValue::N(n) => Some(n),
-            _ => None,
-        })?),
-        _ => AttributeValue::BS(each(scalars, ValueType::B, |v| match v {
-            AttributeValue::B(b) => Some(b),
-            _ => None,
-        })?),
-    })
-}
-
-/// Reads the members of a set attribute of type `E::SET_TYPE`.
-fn read_set<E: SetMember>(value: AttributeValue) -> Result<Vec<E>, ConvertError> {
-    let found = value.value_type();
-    let mismatch = || ConvertError::type_mismatch(E::SET_TYPE, found);
-    let scalars: Vec<AttributeValue> = match (E::SET_TYPE, value) {
-        (ValueType::SS, AttributeValue::SS(v)) => v.into_iter().map(AttributeValue::S).collect(),
-        (ValueType::NS, AttributeValue::NS(v)) => v.into_iter().map(AttributeValue::N).collect(),
-        (ValueType::BS, AttributeValue::BS(v)) => v.into_iter().map(AttributeValue::B).collect(),
-        _ => return Err(mismatch()),
+    let n = members.len();
+    let mut set = match E::SET_TYPE {
+        ValueType::SS => AttributeValue::SS(Vec::with_capacity(n)),
+        ValueType::NS => AttributeValue::NS(Vec::with_capacity(n)),
+        _ => AttributeValue::BS(Vec::with_capacity(n)),
     };
-    scalars.into_iter().map(E::from_attribute).collect()
+    for member in members {
+        let value = member.to_attribute()?.ok_or_else(ConvertError::missing)?;
+        match (&mut set, value) {
+            (AttributeValue::SS(v), AttributeValue::S(s)) => v.push(s),
+            (AttributeValue::NS(v), AttributeValue::N(n)) => v.push(n),
+            (AttributeValue::BS(v), AttributeValue::B(b)) => v.push(b),
+            (set, other) => {
+                let scalar = match set.value_type() {
+                    ValueType::SS => ValueType::S,
+                    ValueType::NS => ValueType::N,
+                    _ => ValueType::B,
+                };
+                return Err(ConvertError::type_mismatch(scalar, other.value_type()));
+            }
+        }
+    }
+    Ok(Some(set))
+}
+
+/// Reads the members of a set attribute of type `E::SET_TYPE` into any
+/// collection.
+fn read_set<E: SetMember, C: FromIterator<E>>(value: AttributeValue) -> Result<C, ConvertError> {
+    match (E::SET_TYPE, value) {
+        (ValueType::SS, AttributeValue::SS(v)) => v
+            .into_iter()
+            .map(|s| E::from_attribute(AttributeValue::S(s)))
+            .collect(),
+        (ValueType::NS, AttributeValue::NS(v)) => v
+            .into_iter()
+            .map(|n| E::from_attribute(AttributeValue::N(n)))
+            .collect(),
+        (ValueType::BS, AttributeValue::BS(v)) => v
+            .into_iter()
+            .map(|b| E::from_attribute(AttributeValue::B(b)))
+            .collect(),
+        (_, other) => Err(ConvertError::type_mismatch(E::SET_TYPE, other.value_type())),
+    }
 }
 
 /// An empty set is omitted.
@@ -108,7 +100,7 @@ impl<E: SetMember + Eq + Hash, S: std::hash::BuildHasher + Default> FromAttribut
     for HashSet<E, S>
 {
     fn from_attribute(value: AttributeValue) -> Result<Self, ConvertError> {
-        Ok(read_set(value)?.into_iter().collect())
+        read_set(value)
     }
 
     fn from_missing() -> Option<Self> {
@@ -126,7 +118,7 @@ impl<E: SetMember + Ord> ToAttribute for BTreeSet<E> {
 /// A missing attribute reads as the empty set.
 impl<E: SetMember + Ord> FromAttribute for BTreeSet<E> {
     fn from_attribute(value: AttributeValue) -> Result<Self, ConvertError> {
-        Ok(read_set(value)?.into_iter().collect())
+        read_set(value)
     }
 
     fn from_missing() -> Option<Self> {

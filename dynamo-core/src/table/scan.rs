@@ -10,8 +10,8 @@ use crate::cursor::Cursor;
 use crate::error::Error;
 use crate::expr::filter::Filter;
 use crate::expr::range::RangeCondition;
+use crate::item::AttributeList;
 use crate::item::DynamoItem;
-use crate::value::Item;
 use crate::wire::{Key, QueryInput, ScanInput};
 
 use super::Table;
@@ -68,13 +68,55 @@ impl Request {
     }
 }
 
-/// Raw page as the service answered it.
-struct RawPage {
-    items: Vec<Item>,
-    count: u64,
-    scanned: Option<u64>,
-    consumed: Option<f64>,
-    last_key: Option<Key>,
+impl<T: DynamoItem> Page<T> {
+    /// Decodes a Query or Scan response body straight into `T`s: items are
+    /// read as [`AttributeList`]s borrowing their names from `body`, so no
+    /// map is built and no name is copied.
+    ///
+    /// # Errors
+    /// A decode error when the body is not a Query/Scan response, a
+    /// conversion error when an item or the `LastEvaluatedKey` does not fit
+    /// `T`.
+    pub fn from_response_body(body: &[u8]) -> Result<Page<T>, Error> {
+        Page::decode(body, None)
+    }
+
+    fn decode(body: &[u8], request_id: Option<String>) -> Result<Page<T>, Error> {
+        let wire: WirePage<'_> =
+            serde_json::from_slice(body).map_err(|e| Error::decode(e, request_id))?;
+        let items = wire
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(T::from_attributes)
+            .collect::<Result<Vec<T>, _>>()
+            .map_err(Error::conversion)?;
+        let count = |c: Option<i64>| c.and_then(|c| u64::try_from(c).ok());
+        Ok(Page {
+            items,
+            count: count(wire.count).unwrap_or(0),
+            scanned_count: count(wire.scanned_count),
+            consumed_capacity: wire.consumed_capacity_units,
+            next: wire.last_evaluated_key.map(Cursor::from_key).transpose()?,
+        })
+    }
+}
+
+/// A Query or Scan response, its items decoded as attribute lists that
+/// borrow their names from the body: each becomes a `T` without a map.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WirePage<'a> {
+    #[serde(borrow, default)]
+    items: Option<Vec<AttributeList<'a>>>,
+    #[serde(default)]
+    count: Option<i64>,
+    #[serde(default)]
+    scanned_count: Option<i64>,
+    #[serde(default)]
+    last_evaluated_key: Option<Key>,
+    #[serde(default)]
+    consumed_capacity_units: Option<f64>,
 }
 
 /// Shared state of a query or scan.
@@ -98,38 +140,18 @@ impl<T: DynamoItem> Paging<T> {
         n.map(|n| i32::try_from(n).unwrap_or(i32::MAX))
     }
 
-    async fn fetch(&self, request: &Request) -> Result<RawPage, Error> {
+    async fn fetch(&self, request: &Request) -> Result<Page<T>, Error> {
         if let Some(l) = self.table.limiter() {
             l.ready().await;
         }
         let client = self.table.client();
-        let operation = match request {
-            Request::Query(_) => "Query",
-            Request::Scan(_) => "Scan",
+        let table = Some(self.table.name());
+        let (operation, (body, request_id)) = match request {
+            Request::Query(q) => ("Query", client.call_body(q, table).await?),
+            Request::Scan(s) => ("Scan", client.call_body(s, table).await?),
         };
-        let page = match request {
-            Request::Query(q) => {
-                let out = client.query(q).await?;
-                RawPage {
-                    items: out.items.unwrap_or_default(),
-                    count: out.count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
-                    scanned: None,
-                    consumed: out.consumed_capacity_units,
-                    last_key: out.last_evaluated_key,
-                }
-            }
-            Request::Scan(s) => {
-                let out = client.scan(s).await?;
-                RawPage {
-                    items: out.items.unwrap_or_default(),
-                    count: out.count.and_then(|c| u64::try_from(c).ok()).unwrap_or(0),
-                    scanned: out.scanned_count.and_then(|c| u64::try_from(c).ok()),
-                    consumed: out.consumed_capacity_units,
-                    last_key: out.last_evaluated_key,
-                }
-            }
-        };
-        self.table.charge(operation, page.consumed);
+        let page = Page::decode(&body, request_id).map_err(|e| e.with_table(table))?;
+        self.table.charge(operation, page.consumed_capacity);
         Ok(page)
     }
 
@@ -137,8 +159,7 @@ impl<T: DynamoItem> Paging<T> {
         let mut request = self.request.as_ref().map_err(clone_error)?.clone();
         request.set_start(start.map(Cursor::into_wire));
         request.set_limit(self.per_call_limit(0));
-        let raw = self.fetch(&request).await?;
-        to_page(raw)
+        self.fetch(&request).await
     }
 
     fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
@@ -168,11 +189,11 @@ impl<T: DynamoItem> Paging<T> {
             request.set_start(s.start.take());
             request.set_limit(s.paging.per_call_limit(s.delivered));
             match s.paging.fetch(&request).await {
-                Ok(raw) => {
-                    s.start = raw.last_key.clone();
+                Ok(page) => {
+                    s.start = page.next.as_ref().map(|c| c.as_wire().clone());
                     s.done = s.start.is_none();
-                    s.delivered += raw.count;
-                    Some((to_page(raw), s))
+                    s.delivered += page.count;
+                    Some((Ok(page), s))
                 }
                 Err(e) => {
                     s.done = true;
@@ -215,23 +236,6 @@ impl<T: DynamoItem> Paging<T> {
 
 fn clone_error(e: &Error) -> Error {
     Error::invalid_input(e.to_string())
-}
-
-fn to_page<T: DynamoItem>(raw: RawPage) -> Result<Page<T>, Error> {
-    let items = raw
-        .items
-        .into_iter()
-        .map(T::from_item)
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(Error::conversion)?;
-    let next = raw.last_key.map(Cursor::from_key).transpose()?;
-    Ok(Page {
-        items,
-        count: raw.count,
-        scanned_count: raw.scanned,
-        consumed_capacity: raw.consumed,
-        next,
-    })
 }
 
 macro_rules! paging_methods {

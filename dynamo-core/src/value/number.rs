@@ -566,11 +566,38 @@ macro_rules! float_conversions {
 
 float_conversions!(f32, f64);
 
+/// Writes the canonical form straight from the mantissa and scale: a
+/// Decimal has at most 29 digits and at most 28 after the point, always in
+/// range.
 impl From<rust_decimal::Decimal> for Number {
     fn from(d: rust_decimal::Decimal) -> Number {
-        // A Decimal has at most 29 digits and |exponent| <= 28, always in range.
-        let text = d.normalize().to_string();
-        Number::parse(&text).unwrap_or_else(|_| Number::from_canonical_unchecked(text))
+        let mantissa = d.mantissa();
+        let mut digits = mantissa.unsigned_abs().to_string();
+        let mut scale = d.scale() as usize;
+        while scale > 0 && digits.ends_with('0') {
+            digits.pop();
+            scale -= 1;
+        }
+        if digits == "0" {
+            return Number::from(0u8);
+        }
+        let mut out = String::with_capacity(digits.len() + scale + 3);
+        if mantissa < 0 {
+            out.push('-');
+        }
+        if scale == 0 {
+            out.push_str(&digits);
+        } else if digits.len() > scale {
+            let (int, frac) = digits.split_at(digits.len() - scale);
+            out.push_str(int);
+            out.push('.');
+            out.push_str(frac);
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale - digits.len()));
+            out.push_str(&digits);
+        }
+        Number::from_canonical_unchecked(out)
     }
 }
 
