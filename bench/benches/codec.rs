@@ -15,7 +15,7 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use dynamo_bench::hand::HandItem;
 use dynamo_bench::shapes::{Message, PageWire, Tagged, Wide};
 use dynamo_core::wire::{GetItemOutput, PutItemInput, QueryOutput};
-use dynamo_core::{DynamoItem, Item};
+use dynamo_core::{DynamoItem, Item, Page};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -134,6 +134,15 @@ fn page(c: &mut Criterion) {
     let mut group = c.benchmark_group("query_page_1mb");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.measurement_time(Duration::from_secs(8));
+    group.bench_function("table_page", |b| {
+        b.iter(|| -> Option<Vec<Message>> {
+            Some(
+                Page::<Message>::from_response_body(black_box(&bytes))
+                    .ok()?
+                    .items,
+            )
+        })
+    });
     group.bench_function("derive", |b| {
         b.iter(|| -> Option<Vec<Message>> {
             let output: QueryOutput = serde_json::from_slice(black_box(&bytes)).ok()?;
