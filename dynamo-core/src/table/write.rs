@@ -108,7 +108,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
         }
         let input = PutItemInput {
             table_name: self.table.name().to_owned(),
-            item: item.clone(),
+            item,
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
@@ -119,7 +119,9 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             .await
             .map_err(|e| version_error(e, versioned))?;
         self.table.charge("PutItem", out.consumed_capacity_units);
-        Ok((out, item))
+        // The request is ours again after the call: hand back the stored item
+        // (for `save`) without having copied it.
+        Ok((out, input.item))
     }
 }
 
