@@ -235,3 +235,22 @@ async fn scan_with_filters_limits_and_counts() {
     assert!(page.next.is_some());
     assert_eq!(table.scan().limit(25).all().await.expect("limit").len(), 25);
 }
+
+#[tokio::test]
+async fn builder_errors_keep_their_kind() {
+    let (_local, table) = seeded().await;
+    let bad = || {
+        table
+            .query("f".to_owned())
+            .range(range::eq(Message::SUBJECT, ""))
+    };
+    let err = bad()
+        .all()
+        .await
+        .expect_err("an empty string is not a value");
+    assert_eq!(err.kind(), dynamo::ErrorKind::Conversion);
+    let err = bad().page(None).await.expect_err("same through page");
+    assert_eq!(err.kind(), dynamo::ErrorKind::Conversion);
+    let err = table.scan().page_size(0).count().await.expect_err("zero");
+    assert_eq!(err.kind(), dynamo::ErrorKind::InvalidInput);
+}

@@ -156,7 +156,10 @@ impl<T: DynamoItem> Paging<T> {
     }
 
     async fn page(self, start: Option<Cursor<T>>) -> Result<Page<T>, Error> {
-        let mut request = self.request.as_ref().map_err(clone_error)?.clone();
+        let mut request = match self.request {
+            Ok(ref r) => r.clone(),
+            Err(e) => return Err(e),
+        };
         request.set_start(start.map(Cursor::into_wire));
         request.set_limit(self.per_call_limit(0));
         self.fetch(&request).await
@@ -179,11 +182,14 @@ impl<T: DynamoItem> Paging<T> {
             if s.done || s.paging.limit.is_some_and(|l| s.delivered >= l) {
                 return None;
             }
-            let mut request = match s.paging.request.as_ref() {
+            let mut request = match &s.paging.request {
                 Ok(r) => r.clone(),
-                Err(e) => {
+                Err(_) => {
+                    // Report the builder's own error once, kind intact.
                     s.done = true;
-                    return Some((Err(clone_error(e)), s));
+                    let spent = Err(Error::invalid_input("the request was already reported"));
+                    let error = std::mem::replace(&mut s.paging.request, spent).err()?;
+                    return Some((Err(error), s));
                 }
             };
             request.set_start(s.start.take());
@@ -232,10 +238,6 @@ impl<T: DynamoItem> Paging<T> {
         }
         Ok(total)
     }
-}
-
-fn clone_error(e: &Error) -> Error {
-    Error::invalid_input(e.to_string())
 }
 
 macro_rules! paging_methods {
