@@ -32,30 +32,7 @@ pub struct Expect<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T> Clone for Expect<T> {
-    fn clone(&self) -> Self {
-        Expect {
-            entries: self.entries.clone(),
-            item: PhantomData,
-        }
-    }
-}
-
-/// Shows the wire form (or the error), not the item type.
-impl<T> std::fmt::Debug for Expect<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Expect").field(&self.entries).finish()
-    }
-}
-
-impl<T> Default for Expect<T> {
-    fn default() -> Self {
-        Expect {
-            entries: Entries::default(),
-            item: PhantomData,
-        }
-    }
-}
+item_typed!(Expect, entries, default);
 
 /// The attribute exists and equals `value`. A value with no attribute form
 /// (`None`, an empty set) means the attribute is absent.

@@ -38,30 +38,7 @@ pub struct Filter<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T> Clone for Filter<T> {
-    fn clone(&self) -> Self {
-        Filter {
-            entries: self.entries.clone(),
-            item: PhantomData,
-        }
-    }
-}
-
-/// Shows the wire form (or the error), not the item type.
-impl<T> std::fmt::Debug for Filter<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Filter").field(&self.entries).finish()
-    }
-}
-
-impl<T> Default for Filter<T> {
-    fn default() -> Self {
-        Filter {
-            entries: Entries::default(),
-            item: PhantomData,
-        }
-    }
-}
+item_typed!(Filter, entries, default);
 
 type Operand = Result<Option<AttributeValue>, ConvertError>;
 

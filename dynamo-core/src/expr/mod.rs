@@ -25,6 +25,42 @@
 //! # Ok::<(), dynamo_core::convert::ConvertError>(())
 //! ```
 
+/// `Clone`, `Debug` (showing the wire form or the error, not the item type)
+/// and optionally `Default` for a builder typed by its item `T`, without
+/// requiring anything of `T`.
+macro_rules! item_typed {
+    ($name:ident, $field:ident) => {
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                $name {
+                    $field: self.$field.clone(),
+                    item: std::marker::PhantomData,
+                }
+            }
+        }
+
+        impl<T> std::fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple(stringify!($name))
+                    .field(&self.$field)
+                    .finish()
+            }
+        }
+    };
+    ($name:ident, $field:ident, default) => {
+        item_typed!($name, $field);
+
+        impl<T> Default for $name<T> {
+            fn default() -> Self {
+                $name {
+                    $field: Default::default(),
+                    item: std::marker::PhantomData,
+                }
+            }
+        }
+    };
+}
+
 pub mod expect;
 pub mod filter;
 pub mod range;

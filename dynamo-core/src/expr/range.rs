@@ -26,23 +26,7 @@ pub struct RangeCondition<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T> Clone for RangeCondition<T> {
-    fn clone(&self) -> Self {
-        RangeCondition {
-            condition: self.condition.clone(),
-            item: PhantomData,
-        }
-    }
-}
-
-/// Shows the wire form (or the error), not the item type.
-impl<T> std::fmt::Debug for RangeCondition<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("RangeCondition")
-            .field(&self.condition)
-            .finish()
-    }
-}
+item_typed!(RangeCondition, condition);
 
 impl<T> RangeCondition<T> {
     fn new<V, R>(

@@ -39,30 +39,7 @@ pub struct Update<T> {
     item: PhantomData<fn() -> T>,
 }
 
-impl<T> Clone for Update<T> {
-    fn clone(&self) -> Self {
-        Update {
-            entries: self.entries.clone(),
-            item: PhantomData,
-        }
-    }
-}
-
-/// Shows the wire form (or the error), not the item type.
-impl<T> std::fmt::Debug for Update<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Update").field(&self.entries).finish()
-    }
-}
-
-impl<T> Default for Update<T> {
-    fn default() -> Self {
-        Update {
-            entries: Entries::default(),
-            item: PhantomData,
-        }
-    }
-}
+item_typed!(Update, entries, default);
 
 /// Sets or replaces the attribute. A value with no attribute form (`None`,
 /// an empty set) removes the attribute instead.
