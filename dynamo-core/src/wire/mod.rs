@@ -4,8 +4,10 @@
 //! The API has been frozen since 2011, so these structs are exhaustive and
 //! their fields public: build them with struct literals.
 
+mod op;
 mod ops;
 mod shapes;
 
+pub use op::{Op, Plane, TARGET_PREFIX};
 pub use ops::*;
 pub use shapes::*;
