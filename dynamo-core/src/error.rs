@@ -52,8 +52,6 @@ pub enum ErrorKind {
     Conversion,
     /// An optimistic-locking version check failed.
     VersionConflict,
-    /// A batch left requests unprocessed after every retry.
-    Unprocessed,
 }
 
 impl ErrorKind {
@@ -74,7 +72,6 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid request",
             ErrorKind::Conversion => "could not convert a value",
             ErrorKind::VersionConflict => "version conflict",
-            ErrorKind::Unprocessed => "batch requests left unprocessed",
         }
     }
 }
@@ -178,21 +175,13 @@ impl Error {
     }
 
     /// A value that could not be converted.
-    #[allow(dead_code)] // used by the typed layer
     pub(crate) fn conversion(source: impl Into<BoxError>) -> Error {
         Error::new(ErrorKind::Conversion).with_source(source)
     }
 
     /// An optimistic-locking version check that failed.
-    #[allow(dead_code)] // used by the typed layer
     pub(crate) fn version_conflict(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::VersionConflict).with_message(message)
-    }
-
-    /// Batch requests still unprocessed after every retry.
-    #[allow(dead_code)] // used by the typed layer
-    pub(crate) fn unprocessed(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Unprocessed).with_message(message)
     }
 
     /// Sets the human-readable message.

@@ -430,7 +430,7 @@ async fn every_request_matches_the_model_input_shape() {
     let model = model();
     let requests = captured().await;
     let seen: BTreeSet<&str> = requests.iter().map(|(op, _)| op.as_str()).collect();
-    let all: BTreeSet<&str> = OPERATION_NAMES.into_iter().collect();
+    let all: BTreeSet<&str> = Op::ALL.into_iter().map(Op::name).collect();
     assert_eq!(seen, all, "one request per operation");
     let model_ops: BTreeSet<&str> = model["operations"]
         .as_object()

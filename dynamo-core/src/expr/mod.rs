@@ -157,7 +157,7 @@ mod tests {
         send_sync_clone_debug(&update::set(N, 1));
         send_sync_clone_debug(&filter::eq(N, 1));
         send_sync_clone_debug(&N);
-        assert!(update::Update::<Item>::new().is_empty());
+        assert!(update::Actions::<Item>::new().is_empty());
         assert!(!filter::null(N).is_empty());
     }
 }

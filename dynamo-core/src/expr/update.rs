@@ -34,17 +34,17 @@ use crate::wire::{AttributeAction, AttributeValueUpdate};
 
 /// Update actions on items of type `T`.
 #[must_use]
-pub struct Update<T> {
+pub struct Actions<T> {
     entries: Entries<Option<AttributeValueUpdate>>,
     item: PhantomData<fn() -> T>,
 }
 
-item_typed!(Update, entries, default);
+item_typed!(Actions, entries, default);
 
 /// Sets or replaces the attribute. A value with no attribute form (`None`,
 /// an empty set) removes the attribute instead.
-pub fn set<T, V, R: Settable>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> Update<T> {
-    Update::default().set(attr, value)
+pub fn set<T, V, R: Settable>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> Actions<T> {
+    Actions::default().set(attr, value)
 }
 
 /// Adds to a number (absent counts as 0) or unions into a set. Adding an
@@ -52,8 +52,8 @@ pub fn set<T, V, R: Settable>(attr: Attr<T, V, R>, value: impl ValueFor<V>) -> U
 pub fn add<T, V: Addable, R: Settable>(
     attr: Attr<T, V, R>,
     value: impl ValueFor<V::Operand>,
-) -> Update<T> {
-    Update::default().add(attr, value)
+) -> Actions<T> {
+    Actions::default().add(attr, value)
 }
 
 /// Removes the given members from a set attribute (the attribute goes away
@@ -61,15 +61,15 @@ pub fn add<T, V: Addable, R: Settable>(
 pub fn delete_elements<T, V: SetValue, R: Settable>(
     attr: Attr<T, V, R>,
     members: impl ValueFor<V::Set>,
-) -> Update<T> {
-    Update::default().delete_elements(attr, members)
+) -> Actions<T> {
+    Actions::default().delete_elements(attr, members)
 }
 
 /// Removes the attribute. Any non-key attribute may be removed; removing
 /// one the struct requires makes later reads of the item fail, so prefer it
 /// on `Option`, set and `#[dynamo(default)]` fields.
-pub fn remove<T, V, R: Settable>(attr: Attr<T, V, R>) -> Update<T> {
-    Update::default().remove(attr)
+pub fn remove<T, V, R: Settable>(attr: Attr<T, V, R>) -> Actions<T> {
+    Actions::default().remove(attr)
 }
 
 fn action(action: AttributeAction, value: Option<AttributeValue>) -> AttributeValueUpdate {
@@ -79,10 +79,10 @@ fn action(action: AttributeAction, value: Option<AttributeValue>) -> AttributeVa
     }
 }
 
-impl<T> Update<T> {
+impl<T> Actions<T> {
     /// No actions.
     pub fn new() -> Self {
-        Update::default()
+        Actions::default()
     }
 
     /// Adds [`set`].
@@ -138,8 +138,8 @@ impl<T> Update<T> {
     }
 
     /// Both sets of actions.
-    pub fn and(self, other: Update<T>) -> Self {
-        Update {
+    pub fn and(self, other: Actions<T>) -> Self {
+        Actions {
             entries: self.entries.merge(other.entries),
             item: PhantomData,
         }

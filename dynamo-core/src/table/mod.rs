@@ -11,7 +11,9 @@ mod update;
 mod write;
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -24,10 +26,13 @@ pub use write::{Delete, Put};
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::expr::expect::Expect;
 use crate::item::DynamoItem;
 use crate::limiter::CapacityLimiter;
+use crate::value::{AttributeValue, Number};
 use crate::wire::{
-    DescribeTableInput, ProvisionedThroughputDescription, TableDescription, TableStatus,
+    DescribeTableInput, Expected, ExpectedAttributeValue, Op, ProvisionedThroughputDescription,
+    TableDescription, TableStatus,
 };
 
 /// Typed handle to one table. Cheap to clone, `Send + Sync`.
@@ -191,10 +196,10 @@ impl<T: DynamoItem> Table<T> {
 
     /// Records what a call consumed: a `tracing` event, and the limiter's
     /// budget when there is one.
-    pub(crate) fn charge(&self, operation: &'static str, units: Option<f64>) {
+    pub(crate) fn charge(&self, operation: Op, units: Option<f64>) {
         tracing::debug!(
             table = self.name(),
-            operation,
+            operation = operation.name(),
             consumed_capacity = units.unwrap_or_default(),
             "capacity consumed"
         );
@@ -210,4 +215,37 @@ fn to_typed<T: DynamoItem>(item: Option<crate::Item>) -> Result<Option<T>, Error
         .map(T::from_item)
         .transpose()
         .map_err(Error::conversion)
+}
+
+/// The future behind each builder's `IntoFuture`.
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Adds typed conditions to those gathered so far, keeping the first error.
+fn add_conditions<T>(
+    expected: Result<Expected, Error>,
+    conditions: Expect<T>,
+) -> Result<Expected, Error> {
+    let mut expected = expected?;
+    expected.extend(conditions.into_wire().map_err(Error::conversion)?);
+    Ok(expected)
+}
+
+/// Optimistic locking, shared by put and update: the write only succeeds if
+/// the stored version `attr` equals `current` (0: no item yet).
+fn apply_version(attr: &str, current: &Number, expected: &mut Expected) {
+    let check = if current.is_zero() {
+        ExpectedAttributeValue::absent()
+    } else {
+        ExpectedAttributeValue::equals(AttributeValue::N(current.clone()))
+    };
+    expected.insert(attr.to_owned(), check);
+}
+
+/// A failed condition on a versioned write is a version conflict.
+fn version_error(e: Error, versioned: bool) -> Error {
+    if versioned && e.is_conditional_check_failed() {
+        Error::version_conflict("the stored item's version differs from the expected one")
+    } else {
+        e
+    }
 }

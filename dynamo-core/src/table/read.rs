@@ -4,10 +4,9 @@ use std::future::IntoFuture;
 
 use crate::error::Error;
 use crate::item::DynamoItem;
-use crate::wire::GetItemInput;
+use crate::wire::{GetItemInput, Op};
 
-use super::Table;
-use super::write::BoxFuture;
+use super::{BoxFuture, Table};
 
 /// A GetItem; `.await` it for `Option<T>`. Built by [`Table::get`].
 #[must_use = "a get does nothing until awaited"]
@@ -67,7 +66,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             consistent_read: self.consistent.then_some(true),
         };
         let out = self.table.client().get_item(&input).await?;
-        self.table.charge("GetItem", out.consumed_capacity_units);
+        self.table.charge(Op::GetItem, out.consumed_capacity_units);
         out.item
             .map(T::from_item)
             .transpose()

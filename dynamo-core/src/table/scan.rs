@@ -12,7 +12,7 @@ use crate::expr::filter::Filter;
 use crate::expr::range::RangeCondition;
 use crate::item::AttributeList;
 use crate::item::DynamoItem;
-use crate::wire::{Key, QueryInput, ScanInput};
+use crate::wire::{Key, Op, QueryInput, ScanInput};
 
 use super::Table;
 
@@ -147,8 +147,8 @@ impl<T: DynamoItem> Paging<T> {
         let client = self.table.client();
         let table = Some(self.table.name());
         let (operation, (body, request_id)) = match request {
-            Request::Query(q) => ("Query", client.call_body(q, table).await?),
-            Request::Scan(s) => ("Scan", client.call_body(s, table).await?),
+            Request::Query(q) => (Op::Query, client.call_body(q, table).await?),
+            Request::Scan(s) => (Op::Scan, client.call_body(s, table).await?),
         };
         let page = Page::decode(&body, request_id).map_err(|e| e.with_table(table))?;
         self.table.charge(operation, page.consumed_capacity);

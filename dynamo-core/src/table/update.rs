@@ -7,17 +7,14 @@ use std::future::IntoFuture;
 use crate::attr::{Addable, Attr, SetValue, Settable, ValueFor};
 use crate::error::Error;
 use crate::expr::expect::Expect;
-use crate::expr::update::Update as Actions;
+use crate::expr::update::Actions;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
-    AttributeAction, AttributeValueUpdate, Expected, ExpectedAttributeValue, ReturnValue,
-    UpdateItemInput,
+    AttributeAction, AttributeValueUpdate, Expected, Op, ReturnValue, UpdateItemInput,
 };
 
-use super::Table;
-use super::to_typed;
-use super::write::{BoxFuture, add_conditions, version_error};
+use super::{BoxFuture, Table, add_conditions, apply_version, to_typed, version_error};
 
 /// An UpdateItem; `.await` it, or pick what to return. Built by
 /// [`Table::update`] or [`Table::update_from`].
@@ -176,7 +173,7 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         let key = T::key_to_wire(&self.key?).map_err(Error::conversion)?;
         let mut updates = self.actions.into_wire().map_err(Error::conversion)?;
         let mut expected = self.expected?;
-        let versioned = apply_version::<T>(self.version, &mut updates, &mut expected);
+        let versioned = version_update::<T>(self.version, &mut updates, &mut expected);
         if updates.is_empty() {
             return Err(Error::invalid_input("an update needs at least one action"));
         }
@@ -193,14 +190,15 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             .update_item(&input)
             .await
             .map_err(|e| version_error(e, versioned))?;
-        self.table.charge("UpdateItem", out.consumed_capacity_units);
+        self.table
+            .charge(Op::UpdateItem, out.consumed_capacity_units);
         Ok(out.attributes)
     }
 }
 
 /// Adds the version check and increment when `T` is versioned and a version
 /// to check was given. Returns whether it did.
-fn apply_version<T: DynamoItem>(
+fn version_update<T: DynamoItem>(
     version: Option<Number>,
     updates: &mut HashMap<String, AttributeValueUpdate>,
     expected: &mut Expected,
@@ -208,12 +206,7 @@ fn apply_version<T: DynamoItem>(
     let (Some(attr), Some(version)) = (T::VERSION_ATTRIBUTE, version) else {
         return false;
     };
-    let check = if version.is_zero() {
-        ExpectedAttributeValue::absent()
-    } else {
-        ExpectedAttributeValue::equals(AttributeValue::N(version))
-    };
-    expected.insert(attr.to_owned(), check);
+    apply_version(attr, &version, expected);
     updates.insert(
         attr.to_owned(),
         AttributeValueUpdate {

@@ -1,19 +1,17 @@
 //! Put and delete, with conditions, old-item return and optimistic locking.
 
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
+use std::future::IntoFuture;
 
 use crate::error::Error;
 use crate::expr::expect::Expect;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
-    DeleteItemInput, Expected, ExpectedAttributeValue, PutItemInput, ReturnValue, WriteItemOutput,
+    DeleteItemInput, Expected, ExpectedAttributeValue, Op, PutItemInput, ReturnValue,
+    WriteItemOutput,
 };
 
-use super::{Table, to_typed};
-
-pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+use super::{BoxFuture, Table, add_conditions, apply_version, to_typed, version_error};
 
 /// A PutItem of one `T`; `.await` it. Built by [`Table::put`].
 #[must_use = "a put does nothing until awaited"]
@@ -102,7 +100,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
     async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
         let mut expected = self.expected?;
         let mut item = self.item.to_item().map_err(Error::conversion)?;
-        let versioned = apply_version::<T>(&mut item, &mut expected)?;
+        let versioned = version_put::<T>(&mut item, &mut expected)?;
         if self.if_new {
             expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
         }
@@ -118,7 +116,7 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             .put_item(&input)
             .await
             .map_err(|e| version_error(e, versioned))?;
-        self.table.charge("PutItem", out.consumed_capacity_units);
+        self.table.charge(Op::PutItem, out.consumed_capacity_units);
         // The request is ours again after the call: hand back the stored item
         // (for `save`) without having copied it.
         Ok((out, input.item))
@@ -133,12 +131,9 @@ impl<'a, T: DynamoItem> IntoFuture for Put<'a, T> {
     }
 }
 
-/// For a versioned `T`: makes the write conditional on the current version
-/// and stores the next one. Returns whether a version check was added.
-pub(crate) fn apply_version<T: DynamoItem>(
-    item: &mut Item,
-    expected: &mut Expected,
-) -> Result<bool, Error> {
+/// For a versioned `T`: makes the put conditional on the item's version and
+/// stores the next one. Returns whether a version check was added.
+fn version_put<T: DynamoItem>(item: &mut Item, expected: &mut Expected) -> Result<bool, Error> {
     let Some(attr) = T::VERSION_ATTRIBUTE else {
         return Ok(false);
     };
@@ -151,38 +146,12 @@ pub(crate) fn apply_version<T: DynamoItem>(
             )));
         }
     };
-    if current.is_zero() {
-        expected.insert(attr.to_owned(), ExpectedAttributeValue::absent());
-    } else {
-        expected.insert(
-            attr.to_owned(),
-            ExpectedAttributeValue::equals(AttributeValue::N(current.clone())),
-        );
-    }
+    apply_version(attr, &current, expected);
     let next = current
         .checked_add(&Number::from(1u8))
         .map_err(|e| Error::invalid_input(format!("version attribute {attr}: {e}")))?;
     item.insert(attr.to_owned(), AttributeValue::N(next));
     Ok(true)
-}
-
-/// Adds typed conditions to those gathered so far, keeping the first error.
-pub(crate) fn add_conditions<T>(
-    expected: Result<Expected, Error>,
-    conditions: Expect<T>,
-) -> Result<Expected, Error> {
-    let mut expected = expected?;
-    expected.extend(conditions.into_wire().map_err(Error::conversion)?);
-    Ok(expected)
-}
-
-/// A failed condition on a versioned write is a version conflict.
-pub(crate) fn version_error(e: Error, versioned: bool) -> Error {
-    if versioned && e.is_conditional_check_failed() {
-        Error::version_conflict("the stored item's version differs from the expected one")
-    } else {
-        e
-    }
 }
 
 /// A DeleteItem; `.await` it. Built by [`Table::delete`].
@@ -227,7 +196,8 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
         let out = self.table.client().delete_item(&input).await?;
-        self.table.charge("DeleteItem", out.consumed_capacity_units);
+        self.table
+            .charge(Op::DeleteItem, out.consumed_capacity_units);
         Ok(out)
     }
 }

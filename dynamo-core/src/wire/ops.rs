@@ -5,13 +5,24 @@ use std::collections::HashMap;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::op::Op;
 use super::shapes::*;
 use crate::value::{AttributeValue, Item};
 
-/// Links a request type to its operation name and response type.
+/// Links a request type to its operation (a row of the [`Op`] table) and
+/// response type.
+///
+/// ```
+/// use dynamo_core::wire::{GetItemInput, Op, Operation};
+/// assert_eq!(GetItemInput::OP, Op::GetItem);
+/// assert_eq!(GetItemInput::NAME, "GetItem");
+/// ```
 pub trait Operation: Serialize {
-    /// Operation name as sent in `X-Amz-Target` after `DynamoDB_20111205.`.
-    const NAME: &'static str;
+    /// The operation.
+    const OP: Op;
+    /// Operation name as sent in `X-Amz-Target` after `DynamoDB_20111205.`:
+    /// always `Self::OP.name()`.
+    const NAME: &'static str = Self::OP.name();
     /// The response body type.
     type Output: DeserializeOwned;
 
@@ -28,15 +39,15 @@ pub trait Operation: Serialize {
 }
 
 macro_rules! operation {
-    ($input:ident => $output:ident, $name:literal) => {
+    ($input:ident => $output:ident, $op:ident) => {
         impl Operation for $input {
-            const NAME: &'static str = $name;
+            const OP: Op = Op::$op;
             type Output = $output;
         }
     };
-    ($input:ident => $output:ident, $name:literal, returns attributes) => {
+    ($input:ident => $output:ident, $op:ident, returns attributes) => {
         impl Operation for $input {
-            const NAME: &'static str = $name;
+            const OP: Op = Op::$op;
             type Output = $output;
 
             fn decode_output(&self, body: &[u8]) -> serde_json::Result<$output> {
@@ -90,7 +101,7 @@ pub struct BatchGetItemOutput {
     #[serde(default)]
     pub unprocessed_keys: HashMap<String, KeysAndAttributes>,
 }
-operation!(BatchGetItemInput => BatchGetItemOutput, "BatchGetItem");
+operation!(BatchGetItemInput => BatchGetItemOutput, BatchGetItem);
 
 /// BatchWriteItem request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -111,7 +122,7 @@ pub struct BatchWriteItemOutput {
     #[serde(default)]
     pub unprocessed_items: HashMap<String, Vec<WriteRequest>>,
 }
-operation!(BatchWriteItemInput => BatchWriteItemOutput, "BatchWriteItem");
+operation!(BatchWriteItemInput => BatchWriteItemOutput, BatchWriteItem);
 
 /// CreateTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,7 +144,7 @@ pub struct CreateTableOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_description: Option<TableDescription>,
 }
-operation!(CreateTableInput => CreateTableOutput, "CreateTable");
+operation!(CreateTableInput => CreateTableOutput, CreateTable);
 
 /// DeleteItem request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,7 +176,7 @@ pub struct WriteItemOutput {
 
 /// DeleteItem response.
 pub type DeleteItemOutput = WriteItemOutput;
-operation!(DeleteItemInput => WriteItemOutput, "DeleteItem", returns attributes);
+operation!(DeleteItemInput => WriteItemOutput, DeleteItem, returns attributes);
 
 /// DeleteTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,7 +188,7 @@ pub struct DeleteTableInput {
 
 /// Response carrying a `TableDescription` (CreateTable, UpdateTable, DeleteTable).
 pub type DeleteTableOutput = CreateTableOutput;
-operation!(DeleteTableInput => CreateTableOutput, "DeleteTable");
+operation!(DeleteTableInput => CreateTableOutput, DeleteTable);
 
 /// DescribeTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,7 +206,7 @@ pub struct DescribeTableOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<TableDescription>,
 }
-operation!(DescribeTableInput => DescribeTableOutput, "DescribeTable");
+operation!(DescribeTableInput => DescribeTableOutput, DescribeTable);
 
 /// GetItem request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -224,7 +235,7 @@ pub struct GetItemOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_capacity_units: Option<f64>,
 }
-operation!(GetItemInput => GetItemOutput, "GetItem");
+operation!(GetItemInput => GetItemOutput, GetItem);
 
 /// ListTables request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -249,7 +260,7 @@ pub struct ListTablesOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_evaluated_table_name: Option<String>,
 }
-operation!(ListTablesInput => ListTablesOutput, "ListTables");
+operation!(ListTablesInput => ListTablesOutput, ListTables);
 
 /// PutItem request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -269,7 +280,7 @@ pub struct PutItemInput {
 
 /// PutItem response.
 pub type PutItemOutput = WriteItemOutput;
-operation!(PutItemInput => WriteItemOutput, "PutItem", returns attributes);
+operation!(PutItemInput => WriteItemOutput, PutItem, returns attributes);
 
 /// Query request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -319,7 +330,7 @@ pub struct QueryOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_capacity_units: Option<f64>,
 }
-operation!(QueryInput => QueryOutput, "Query");
+operation!(QueryInput => QueryOutput, Query);
 
 /// Scan request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -364,7 +375,7 @@ pub struct ScanOutput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumed_capacity_units: Option<f64>,
 }
-operation!(ScanInput => ScanOutput, "Scan");
+operation!(ScanInput => ScanOutput, Scan);
 
 /// UpdateItem request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -386,7 +397,7 @@ pub struct UpdateItemInput {
 
 /// UpdateItem response.
 pub type UpdateItemOutput = WriteItemOutput;
-operation!(UpdateItemInput => WriteItemOutput, "UpdateItem", returns attributes);
+operation!(UpdateItemInput => WriteItemOutput, UpdateItem, returns attributes);
 
 /// UpdateTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -400,21 +411,16 @@ pub struct UpdateTableInput {
 
 /// UpdateTable response.
 pub type UpdateTableOutput = CreateTableOutput;
-operation!(UpdateTableInput => CreateTableOutput, "UpdateTable");
+operation!(UpdateTableInput => CreateTableOutput, UpdateTable);
 
-/// Names of all 13 operations.
-pub const OPERATION_NAMES: [&str; 13] = [
-    "BatchGetItem",
-    "BatchWriteItem",
-    "CreateTable",
-    "DeleteItem",
-    "DeleteTable",
-    "DescribeTable",
-    "GetItem",
-    "ListTables",
-    "PutItem",
-    "Query",
-    "Scan",
-    "UpdateItem",
-    "UpdateTable",
-];
+/// Names of all 13 operations, in [`Op::ALL`]'s order (kept for callers that
+/// want plain strings; new code reads [`Op`]).
+pub const OPERATION_NAMES: [&str; 13] = {
+    let mut names = [""; 13];
+    let mut i = 0;
+    while i < Op::ALL.len() {
+        names[i] = Op::ALL[i].name();
+        i += 1;
+    }
+    names
+};
