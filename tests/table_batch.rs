@@ -68,8 +68,10 @@ async fn leftovers_come_back_when_retries_run_out() {
         .send()
         .await
         .expect_err("half is left");
-    assert!(err.error.is_none(), "no hard error, only leftovers");
-    assert!(!err.puts.is_empty() && err.puts.len() < 100);
+    assert!(err.error().is_none(), "no hard error, only leftovers");
+    let left_puts = err.unprocessed_puts(&table).expect("typed leftovers");
+    assert!(!left_puts.is_empty() && left_puts.len() < 100);
+    assert_eq!(err.len(), left_puts.len());
     local.faults().reset();
     // Written + leftovers = everything, with no overlap: nothing was lost.
     let stored: HashSet<_> = table
@@ -80,7 +82,7 @@ async fn leftovers_come_back_when_retries_run_out() {
         .iter()
         .map(key)
         .collect();
-    let left: HashSet<_> = err.puts.iter().map(key).collect();
+    let left: HashSet<_> = left_puts.iter().map(key).collect();
     assert!(stored.is_disjoint(&left));
     assert_eq!(stored.len() + left.len(), 100);
 
@@ -108,8 +110,8 @@ async fn a_hard_error_returns_everything_not_written() {
         .send()
         .await
         .expect_err("server keeps failing");
-    assert!(err.error.is_some());
-    assert_eq!(err.puts.len(), 60);
+    assert!(err.error().is_some());
+    assert_eq!(err.unprocessed_puts(&table).expect("typed").len(), 60);
     local.faults().reset();
 }
 
@@ -158,6 +160,7 @@ async fn multi_table_batches_are_typed_per_table() {
         .batch_write()
         .put(&messages_table, items.clone())
         .put(&accounts, account_rows.clone())
+        .ignore_versions()
         .send()
         .await
         .expect("written");
@@ -203,4 +206,83 @@ fn handles_are_cheap_send_and_sync() {
     assert_send_sync::<dynamo::Table<Message>>();
     assert_send_sync::<dynamo::Connection>();
     assert_send_sync::<dynamo::Cursor<Message>>();
+}
+
+#[tokio::test]
+async fn a_versioned_batch_put_is_refused_unless_versions_are_ignored() {
+    let (_local, accounts) = with_table::<common::Account>().await;
+    let rows: Vec<_> = (1..=3)
+        .map(|id| common::Account {
+            id,
+            balance: 10,
+            version: 0,
+        })
+        .collect();
+    let err = accounts
+        .batch_write(rows.clone(), [])
+        .send()
+        .await
+        .expect_err("a batch cannot check versions");
+    let reason = err.error().expect("the reason");
+    assert_eq!(reason.kind(), dynamo::ErrorKind::InvalidInput);
+    let text = reason.to_string();
+    assert!(
+        text.contains("`version`") && text.contains("Account") && text.contains("`accounts`"),
+        "{text}"
+    );
+    // Nothing was sent, and every write comes back.
+    let mut left = err.unprocessed_puts(&accounts).expect("typed leftovers");
+    left.sort_by_key(|a| a.id);
+    assert_eq!(left, rows);
+    assert_eq!(accounts.scan().count().await.expect("count"), 0);
+
+    // Asked for, the items are written as they are, version unchanged.
+    accounts
+        .batch_write(rows.clone(), [])
+        .ignore_versions()
+        .send()
+        .await
+        .expect("written unchecked");
+    let stored = accounts.get(2).consistent().await.expect("get");
+    assert_eq!(stored, Some(rows[1].clone()));
+    // Deletes carry no version and need no opt-in.
+    accounts
+        .batch_write([], [1, 2, 3])
+        .send()
+        .await
+        .expect("deleted");
+    assert_eq!(accounts.scan().count().await.expect("count"), 0);
+}
+
+#[tokio::test]
+async fn the_limiter_paces_multi_table_batches() {
+    let (local, table) = with_table::<Message>().await;
+    // 75 small puts are three calls of 25 units each; a budget of 20 units
+    // per second has to wait before the second and the third call.
+    let limiter = CapacityLimiter::per_second(20.0);
+    let paced = table.with_limiter(limiter.clone());
+    let start = Instant::now();
+    local
+        .conn
+        .batch_write()
+        .put(&paced, messages(75))
+        .send()
+        .await
+        .expect("written");
+    assert!(
+        start.elapsed() >= Duration::from_millis(1000),
+        "the budget never made it wait: {:?}",
+        start.elapsed()
+    );
+    assert!(limiter.available() < 0.0, "the writes were charged");
+
+    let reads = CapacityLimiter::per_second(1.0);
+    let mut batch = local.conn.batch_get();
+    let slot = batch.add(
+        &table.with_limiter(reads.clone()),
+        messages(75).iter().map(key),
+    );
+    let mut found = batch.send().await.expect("read");
+    assert_eq!(found.take(&slot).expect("typed").len(), 75);
+    assert!(reads.available() < 1.0, "the reads were charged");
 }

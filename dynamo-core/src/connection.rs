@@ -6,6 +6,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use futures_util::stream;
 
+use crate::batch::{BatchGetList, BatchWriteList};
 use crate::client::{Client, ClientBuilder};
 use crate::error::Error;
 use crate::item::DynamoItem;
@@ -120,6 +121,16 @@ impl Connection {
     /// The Layer1 client underneath.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// A batch read across tables.
+    pub fn batch_get(&self) -> BatchGetList {
+        BatchGetList::new(self.client().clone())
+    }
+
+    /// A batch of puts and deletes across tables.
+    pub fn batch_write(&self) -> BatchWriteList {
+        BatchWriteList::new(self.client().clone())
     }
 
     /// Every table name, across all pages.

@@ -30,8 +30,6 @@ pub mod item;
 #[cfg(feature = "client")]
 pub mod batch;
 #[cfg(feature = "client")]
-pub mod batch_list;
-#[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]
 mod connection;

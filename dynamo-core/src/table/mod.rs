@@ -4,7 +4,6 @@
 //! `.send()`). Arguments are checked when the builder runs, so chains need no
 //! `?` per step.
 
-mod batch;
 mod read;
 mod scan;
 mod update;
@@ -17,8 +16,7 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub(crate) use batch::key_of_item;
-pub use batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
+pub use crate::batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
 pub use read::Get;
 pub use scan::{Page, Query, Scan};
 pub use update::{Update, UpdateReturn};

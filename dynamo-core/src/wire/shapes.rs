@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::value::{AttributeValue, Item};
 
 /// A primary key in request form: positional, without attribute names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Equal keys hash equally, so a key is its own identity in a set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Key {
     /// The hash key value.
