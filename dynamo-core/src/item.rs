@@ -5,6 +5,8 @@ use crate::convert::{ConvertError, ConvertErrorKind, KeyAttribute};
 use crate::value::{AttributeValue, Item};
 use crate::wire::{self, KeySchemaElement, ScalarAttributeType};
 
+pub use crate::wire::AttributeList;
+
 /// The range key type of a hash-only table. It has no values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoRangeKey {}
@@ -69,6 +71,7 @@ impl RangeKeyType for NoRangeKey {
 /// # Example
 /// ```
 /// use dynamo_core::{DynamoItem, NoRangeKey, Item};
+/// use dynamo_core::item::AttributeSource;
 /// use dynamo_core::convert::{ConvertError, FromAttribute, ToAttribute};
 /// use dynamo_core::wire;
 ///
@@ -96,8 +99,8 @@ impl RangeKeyType for NoRangeKey {
 ///         let id = self.id.to_attribute()?.ok_or_else(ConvertError::missing)?;
 ///         Ok(Item::from([("id".to_owned(), id)]))
 ///     }
-///     fn from_item(mut item: Item) -> Result<User, ConvertError> {
-///         let id = item.remove("id").ok_or_else(ConvertError::missing)?;
+///     fn from_attributes<S: AttributeSource>(mut item: S) -> Result<User, ConvertError> {
+///         let id = item.take("id").ok_or_else(ConvertError::missing)?;
 ///         Ok(User { id: String::from_attribute(id)? })
 ///     }
 /// }
@@ -180,23 +183,23 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     /// [`ConvertError`] naming the field whose value cannot be stored.
     fn to_item(&self) -> Result<Item, ConvertError>;
 
-    /// Reads an item from any [`AttributeSource`]. The derive reads each
-    /// field straight from the source, so a query page decoded into an
-    /// [`AttributeList`] never builds a map; the default goes through
-    /// [`DynamoItem::from_item`].
-    ///
-    /// # Errors
-    /// As [`DynamoItem::from_item`].
-    fn from_attributes<S: AttributeSource>(source: S) -> Result<Self, ConvertError> {
-        Self::from_item(source.into_item())
-    }
-
-    /// Reads an item. Attributes the type does not know are ignored.
+    /// Reads an item from any [`AttributeSource`]: every typed read comes
+    /// here. The derive reads each field straight from the source, so a
+    /// response decoded into [`AttributeList`]s never builds a map.
+    /// Attributes the type does not know are ignored.
     ///
     /// # Errors
     /// [`ConvertError`] naming the struct, field and attribute that is
     /// missing or has the wrong type.
-    fn from_item(item: Item) -> Result<Self, ConvertError>;
+    fn from_attributes<S: AttributeSource>(source: S) -> Result<Self, ConvertError>;
+
+    /// Reads an item held as a map: [`DynamoItem::from_attributes`] over it.
+    ///
+    /// # Errors
+    /// As [`DynamoItem::from_attributes`].
+    fn from_item(item: Item) -> Result<Self, ConvertError> {
+        Self::from_attributes(item)
+    }
 }
 
 /// Item types whose table has a range key: only those tables can be queried.
@@ -209,7 +212,7 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
 pub trait HasRangeKey: DynamoItem {}
 
 /// Where an item's attributes are read from: an [`Item`], or the
-/// [`AttributeList`] of a decoded page.
+/// [`AttributeList`] of a decoded response.
 pub trait AttributeSource {
     /// Takes the attribute `name` out, if present.
     fn take(&mut self, name: &str) -> Option<AttributeValue>;
@@ -225,109 +228,5 @@ impl AttributeSource for Item {
 
     fn into_item(self) -> Item {
         self
-    }
-}
-
-/// An item's attributes in the order a response lists them, names borrowed
-/// from the response body where it allows: what query and scan pages decode
-/// into before [`DynamoItem::from_attributes`], so no map is built and no
-/// name is copied for a typed read.
-///
-/// # Example
-/// ```
-/// use dynamo_core::item::{AttributeList, AttributeSource};
-/// let body = r#"{"views": {"N": "3"}, "subject": {"S": "hi"}}"#;
-/// let mut list: AttributeList<'_> = serde_json::from_str(body)?;
-/// assert_eq!(list.len(), 2);
-/// assert!(list.take("subject").is_some());
-/// assert!(list.take("subject").is_none());
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AttributeList<'a> {
-    entries: Vec<(std::borrow::Cow<'a, str>, AttributeValue)>,
-}
-
-impl AttributeList<'_> {
-    /// Number of attributes left.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True when no attribute is left.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
-
-impl AttributeSource for AttributeList<'_> {
-    fn take(&mut self, name: &str) -> Option<AttributeValue> {
-        let at = self.entries.iter().position(|(n, _)| n == name)?;
-        Some(self.entries.swap_remove(at).1)
-    }
-
-    fn into_item(self) -> Item {
-        self.entries
-            .into_iter()
-            .map(|(name, value)| (name.into_owned(), value))
-            .collect()
-    }
-}
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for AttributeList<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AttributeList<'a>, D::Error> {
-        struct ListVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for ListVisitor<'a> {
-            type Value = AttributeList<'a>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an item: attribute names mapped to AttributeValues")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AttributeList<'a>, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(name) = map.next_key::<Name<'a>>()? {
-                    entries.push((name.0, map.next_value::<AttributeValue>()?));
-                }
-                Ok(AttributeList { entries })
-            }
-        }
-
-        d.deserialize_map(ListVisitor(std::marker::PhantomData))
-    }
-}
-
-/// An attribute name, borrowed from the input when it has no escapes.
-struct Name<'a>(std::borrow::Cow<'a, str>);
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Name<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Name<'a>, D::Error> {
-        struct NameVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for NameVisitor<'a> {
-            type Value = Name<'a>;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an attribute name")
-            }
-
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'a>, E> {
-                Ok(Name(std::borrow::Cow::Borrowed(v)))
-            }
-
-            fn visit_str<E>(self, v: &str) -> Result<Name<'a>, E> {
-                Ok(Name(std::borrow::Cow::Owned(v.to_owned())))
-            }
-
-            fn visit_string<E>(self, v: String) -> Result<Name<'a>, E> {
-                Ok(Name(std::borrow::Cow::Owned(v)))
-            }
-        }
-
-        d.deserialize_str(NameVisitor(std::marker::PhantomData))
     }
 }

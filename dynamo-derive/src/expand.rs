@@ -77,10 +77,6 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
                     ::core::result::Result::Ok(__item)
                 }
 
-                fn from_item(__item: #krate::Item) -> ::core::result::Result<Self, #krate::ConvertError> {
-                    <Self as #krate::DynamoItem>::from_attributes(__item)
-                }
-
                 fn from_attributes<__S: #krate::item::AttributeSource>(
                     __item: __S,
                 ) -> ::core::result::Result<Self, #krate::ConvertError> {

@@ -42,7 +42,9 @@ pub(crate) fn expand(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
                     #unreachable
                 }
                 fn to_item(&self) -> ::core::result::Result<#krate::Item, #krate::ConvertError> { #unreachable }
-                fn from_item(_: #krate::Item) -> ::core::result::Result<Self, #krate::ConvertError> { #unreachable }
+                fn from_attributes<__S: #krate::item::AttributeSource>(_: __S) -> ::core::result::Result<Self, #krate::ConvertError> {
+                    #unreachable
+                }
             }
             #handles
         };

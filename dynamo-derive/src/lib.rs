@@ -106,7 +106,8 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// * `impl DynamoItem`: table name, key schema, `Key` (the hash key type or
 ///   a `(hash, range)` tuple), `to_item` (`None` and empty sets omitted),
-///   `from_item` (errors name the struct, field and attribute).
+///   `from_attributes`, reading each field straight from the source (errors
+///   name the struct, field and attribute).
 /// * One `const` per stored field, named after it in SCREAMING_SNAKE_CASE
 ///   (`Message::SENT_BY`), of type `dynamo::attr::Attr<Message, V, Role>`;
 ///   `V` is the field type (`Json<T>` for `json`, `AttributeValue` for

@@ -182,16 +182,23 @@ impl Client {
         decode(input, raw).map_err(|e| e.with_table(table))
     }
 
-    /// Sends `input` and returns the checked body undecoded, for callers that
-    /// decode it their own way (the typed layer reads query and scan pages
-    /// straight into items).
-    pub(crate) async fn call_body<O: Operation>(
+    /// Sends `input` and hands its output, decoded by the operation in the
+    /// borrowed form of [`wire::ReadsItems`], to `read`: the typed layer
+    /// turns the items into `T`s without building maps.
+    pub(crate) async fn call_items<O, R>(
         &self,
         input: &O,
         table: Option<&str>,
-    ) -> Result<(Bytes, Option<String>), Error> {
+        read: impl for<'b> FnOnce(O::Items<'b>) -> Result<R, Error>,
+    ) -> Result<R, Error>
+    where
+        O: wire::ReadsItems,
+    {
         let raw = self.send::<O>(input, table).await?;
-        Ok((raw.body, raw.request_id))
+        let output = input
+            .decode_items(&raw.body)
+            .map_err(|e| Error::decode(e, raw.request_id.clone()).with_table(table))?;
+        read(output)
     }
 
     async fn send<O: Operation>(

@@ -4,7 +4,7 @@ use std::future::IntoFuture;
 
 use crate::error::Error;
 use crate::item::DynamoItem;
-use crate::wire::{GetItemInput, Op};
+use crate::wire::{GetItemInput, ItemRead, Op};
 
 use super::{BoxFuture, Table};
 
@@ -65,12 +65,17 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             attributes_to_get: self.attributes,
             consistent_read: self.consistent.then_some(true),
         };
-        let out = self.table.client().get_item(&input).await?;
-        self.table.charge(Op::GetItem, out.consumed_capacity_units);
-        out.item
-            .map(T::from_item)
-            .transpose()
-            .map_err(Error::conversion)
+        let table = Some(self.table.name());
+        self.table
+            .client()
+            .call_items(&input, table, |out: ItemRead<'_>| {
+                self.table.charge(Op::GetItem, out.consumed_capacity_units);
+                out.item
+                    .map(T::from_attributes)
+                    .transpose()
+                    .map_err(Error::conversion)
+            })
+            .await
     }
 }
 

@@ -10,9 +10,8 @@ use crate::cursor::Cursor;
 use crate::error::Error;
 use crate::expr::filter::Filter;
 use crate::expr::range::RangeCondition;
-use crate::item::AttributeList;
 use crate::item::DynamoItem;
-use crate::wire::{Key, Op, QueryInput, ScanInput};
+use crate::wire::{ItemsPage, Key, Op, QueryInput, ScanInput};
 
 use super::Table;
 
@@ -69,21 +68,22 @@ impl Request {
 }
 
 impl<T: DynamoItem> Page<T> {
-    /// Decodes a Query or Scan response body straight into `T`s: items are
-    /// read as [`AttributeList`]s borrowing their names from `body`, so no
-    /// map is built and no name is copied.
+    /// Decodes a Query or Scan response body straight into `T`s, through
+    /// the wire layer's borrowed decoding ([`ItemsPage`]): no map is built
+    /// and no name is copied.
     ///
     /// # Errors
     /// A decode error when the body is not a Query/Scan response, a
     /// conversion error when an item or the `LastEvaluatedKey` does not fit
     /// `T`.
     pub fn from_response_body(body: &[u8]) -> Result<Page<T>, Error> {
-        Page::decode(body, None)
+        ItemsPage::from_body(body)
+            .map_err(|e| Error::decode(e, None))
+            .and_then(Page::from_wire)
     }
 
-    fn decode(body: &[u8], request_id: Option<String>) -> Result<Page<T>, Error> {
-        let wire: WirePage<'_> =
-            serde_json::from_slice(body).map_err(|e| Error::decode(e, request_id))?;
+    /// The typed page of a decoded response.
+    fn from_wire(wire: ItemsPage<'_>) -> Result<Page<T>, Error> {
         let items = wire
             .items
             .unwrap_or_default()
@@ -100,23 +100,6 @@ impl<T: DynamoItem> Page<T> {
             next: wire.last_evaluated_key.map(Cursor::from_key).transpose()?,
         })
     }
-}
-
-/// A Query or Scan response, its items decoded as attribute lists that
-/// borrow their names from the body: each becomes a `T` without a map.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WirePage<'a> {
-    #[serde(borrow, default)]
-    items: Option<Vec<AttributeList<'a>>>,
-    #[serde(default)]
-    count: Option<i64>,
-    #[serde(default)]
-    scanned_count: Option<i64>,
-    #[serde(default)]
-    last_evaluated_key: Option<Key>,
-    #[serde(default)]
-    consumed_capacity_units: Option<f64>,
 }
 
 /// Shared state of a query or scan.
@@ -146,11 +129,11 @@ impl<T: DynamoItem> Paging<T> {
         }
         let client = self.table.client();
         let table = Some(self.table.name());
-        let (operation, (body, request_id)) = match request {
-            Request::Query(q) => (Op::Query, client.call_body(q, table).await?),
-            Request::Scan(s) => (Op::Scan, client.call_body(s, table).await?),
+        let read = |page: ItemsPage<'_>| Page::from_wire(page).map_err(|e| e.with_table(table));
+        let (operation, page) = match request {
+            Request::Query(q) => (Op::Query, client.call_items(q, table, read).await?),
+            Request::Scan(s) => (Op::Scan, client.call_items(s, table, read).await?),
         };
-        let page = Page::decode(&body, request_id).map_err(|e| e.with_table(table))?;
         self.table.charge(operation, page.consumed_capacity);
         Ok(page)
     }

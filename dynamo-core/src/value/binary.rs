@@ -113,7 +113,21 @@ impl serde::Serialize for Binary {
 
 impl<'de> serde::Deserialize<'de> for Binary {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Binary, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Binary::from_base64(&text).map_err(serde::de::Error::custom)
+        /// Decodes the base64 where it lies: no copy of the text.
+        struct BinaryVisitor;
+
+        impl serde::de::Visitor<'_> for BinaryVisitor {
+            type Value = Binary;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Binary, E> {
+                Binary::from_base64(text).map_err(E::custom)
+            }
+        }
+
+        d.deserialize_str(BinaryVisitor)
     }
 }

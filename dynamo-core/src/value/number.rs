@@ -626,8 +626,22 @@ impl serde::Serialize for Number {
 
 impl<'de> serde::Deserialize<'de> for Number {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Number::parse(&text).map_err(serde::de::Error::custom)
+        /// Parses the string where it lies: no copy before the canonical form.
+        struct NumberVisitor;
+
+        impl serde::de::Visitor<'_> for NumberVisitor {
+            type Value = Number;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Number, E> {
+                Number::parse(text).map_err(E::custom)
+            }
+        }
+
+        d.deserialize_str(NumberVisitor)
     }
 }
 

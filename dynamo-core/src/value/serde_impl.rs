@@ -28,6 +28,46 @@ pub(crate) const EMPTY_VALUE: &str =
 /// Message the service gives for a value with several type members.
 pub(crate) const MULTIPLE_TYPES: &str = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes";
 
+/// A type member's name, read without copying it.
+#[allow(clippy::upper_case_acronyms)]
+enum Tag {
+    S,
+    N,
+    B,
+    SS,
+    NS,
+    BS,
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tag, D::Error> {
+        struct TagVisitor;
+
+        impl Visitor<'_> for TagVisitor {
+            type Value = Tag;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an AttributeValue type such as \"S\"")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Tag, E> {
+                Ok(match name {
+                    "S" => Tag::S,
+                    "N" => Tag::N,
+                    "B" => Tag::B,
+                    "SS" => Tag::SS,
+                    "NS" => Tag::NS,
+                    "BS" => Tag::BS,
+                    _ => Tag::Other,
+                })
+            }
+        }
+
+        d.deserialize_identifier(TagVisitor)
+    }
+}
+
 struct ValueVisitor;
 
 impl<'de> Visitor<'de> for ValueVisitor {
@@ -39,15 +79,15 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AttributeValue, A::Error> {
         let mut found: Option<AttributeValue> = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let value = match &*key {
-                "S" => AttributeValue::S(map.next_value()?),
-                "N" => AttributeValue::N(map.next_value::<Number>()?),
-                "B" => AttributeValue::B(map.next_value::<Binary>()?),
-                "SS" => AttributeValue::SS(map.next_value()?),
-                "NS" => AttributeValue::NS(map.next_value()?),
-                "BS" => AttributeValue::BS(map.next_value()?),
-                _ => {
+        while let Some(tag) = map.next_key::<Tag>()? {
+            let value = match tag {
+                Tag::S => AttributeValue::S(map.next_value()?),
+                Tag::N => AttributeValue::N(map.next_value::<Number>()?),
+                Tag::B => AttributeValue::B(map.next_value::<Binary>()?),
+                Tag::SS => AttributeValue::SS(map.next_value()?),
+                Tag::NS => AttributeValue::NS(map.next_value()?),
+                Tag::BS => AttributeValue::BS(map.next_value()?),
+                Tag::Other => {
                     map.next_value::<de::IgnoredAny>()?;
                     continue;
                 }

@@ -4,10 +4,12 @@
 //! The API has been frozen since 2011, so these structs are exhaustive and
 //! their fields public: build them with struct literals.
 
+mod borrowed;
 mod op;
 mod ops;
 mod shapes;
 
+pub use borrowed::{AttributeList, ItemRead, ItemsPage, ReadsItems};
 pub use op::{Op, Plane, TARGET_PREFIX};
 pub use ops::*;
 pub use shapes::*;

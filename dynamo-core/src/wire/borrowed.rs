@@ -1,0 +1,211 @@
+//! Borrowed, map-free forms of the responses that carry items (GetItem,
+//! Query, Scan): each item is an [`AttributeList`] whose attribute names
+//! borrow from the response body, so a typed read goes from the body to `T`
+//! through [`crate::DynamoItem::from_attributes`] without building a map or
+//! copying a name. The operation decodes its own output
+//! ([`ReadsItems::decode_items`]); no other layer parses these bodies.
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+
+use super::ops::{GetItemInput, Operation, QueryInput, ScanInput};
+use super::shapes::Key;
+use crate::item::AttributeSource;
+use crate::value::{AttributeValue, Item};
+
+/// Operations whose output carries items, with the borrowed form of that
+/// output.
+///
+/// ```
+/// use dynamo_core::item::AttributeSource;
+/// use dynamo_core::wire::ItemsPage;
+/// let body = br#"{"Count": 1, "Items": [{"id": {"S": "a"}}]}"#;
+/// let page: ItemsPage<'_> = ItemsPage::from_body(body)?;
+/// assert_eq!(page.count, Some(1));
+/// let mut items = page.items.unwrap_or_default();
+/// assert!(items[0].take("id").is_some());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub trait ReadsItems: Operation {
+    /// The output, its items borrowing from the body.
+    type Items<'b>;
+
+    /// Decodes a response body to this request.
+    ///
+    /// # Errors
+    /// A JSON error when the body is not this operation's output.
+    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<Self::Items<'b>>;
+}
+
+/// A GetItem response, its item borrowing from the body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ItemRead<'a> {
+    /// The item; absent when no item has the key.
+    #[serde(borrow, default)]
+    pub item: Option<AttributeList<'a>>,
+    /// Read capacity consumed.
+    #[serde(default)]
+    pub consumed_capacity_units: Option<f64>,
+}
+
+/// A Query or Scan response, its items borrowing from the body.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ItemsPage<'a> {
+    /// Items of this page; absent with `Count`.
+    #[serde(borrow, default)]
+    pub items: Option<Vec<AttributeList<'a>>>,
+    /// Items matched in this page.
+    #[serde(default)]
+    pub count: Option<i64>,
+    /// Items evaluated before the filter (Scan only).
+    #[serde(default)]
+    pub scanned_count: Option<i64>,
+    /// Where the next page starts; absent on the last page.
+    #[serde(default)]
+    pub last_evaluated_key: Option<Key>,
+    /// Read capacity consumed.
+    #[serde(default)]
+    pub consumed_capacity_units: Option<f64>,
+}
+
+impl<'a> ItemsPage<'a> {
+    /// Decodes a Query or Scan response body.
+    ///
+    /// # Errors
+    /// A JSON error when the body is not a Query or Scan output.
+    pub fn from_body(body: &'a [u8]) -> serde_json::Result<ItemsPage<'a>> {
+        serde_json::from_slice(body)
+    }
+}
+
+impl ReadsItems for GetItemInput {
+    type Items<'b> = ItemRead<'b>;
+
+    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<ItemRead<'b>> {
+        serde_json::from_slice(body)
+    }
+}
+
+impl ReadsItems for QueryInput {
+    type Items<'b> = ItemsPage<'b>;
+
+    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<ItemsPage<'b>> {
+        ItemsPage::from_body(body)
+    }
+}
+
+impl ReadsItems for ScanInput {
+    type Items<'b> = ItemsPage<'b>;
+
+    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<ItemsPage<'b>> {
+        ItemsPage::from_body(body)
+    }
+}
+
+/// An item's attributes in the order a response lists them, names borrowed
+/// from the response body where it allows: what query and scan pages decode
+/// into before [`DynamoItem::from_attributes`], so no map is built and no
+/// name is copied for a typed read.
+///
+/// # Example
+/// ```
+/// use dynamo_core::item::{AttributeList, AttributeSource};
+/// let body = r#"{"views": {"N": "3"}, "subject": {"S": "hi"}}"#;
+/// let mut list: AttributeList<'_> = serde_json::from_str(body)?;
+/// assert_eq!(list.len(), 2);
+/// assert!(list.take("subject").is_some());
+/// assert!(list.take("subject").is_none());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttributeList<'a> {
+    entries: Vec<(Cow<'a, str>, AttributeValue)>,
+}
+
+impl AttributeList<'_> {
+    /// Number of attributes left.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no attribute is left.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl AttributeSource for AttributeList<'_> {
+    fn take(&mut self, name: &str) -> Option<AttributeValue> {
+        let at = self.entries.iter().position(|(n, _)| n == name)?;
+        Some(self.entries.swap_remove(at).1)
+    }
+
+    fn into_item(self) -> Item {
+        self.entries
+            .into_iter()
+            .map(|(name, value)| (name.into_owned(), value))
+            .collect()
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for AttributeList<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<AttributeList<'a>, D::Error> {
+        struct ListVisitor<'a>(PhantomData<&'a ()>);
+
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for ListVisitor<'a> {
+            type Value = AttributeList<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an item: attribute names mapped to AttributeValues")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AttributeList<'a>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(name) = map.next_key::<Name<'a>>()? {
+                    entries.push((name.0, map.next_value::<AttributeValue>()?));
+                }
+                Ok(AttributeList { entries })
+            }
+        }
+
+        d.deserialize_map(ListVisitor(PhantomData))
+    }
+}
+
+/// An attribute name, borrowed from the input when it has no escapes.
+struct Name<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Name<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Name<'a>, D::Error> {
+        struct NameVisitor<'a>(PhantomData<&'a ()>);
+
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for NameVisitor<'a> {
+            type Value = Name<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an attribute name")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'a>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Name<'a>, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Name<'a>, E> {
+                Ok(Name(Cow::Owned(v)))
+            }
+        }
+
+        d.deserialize_str(NameVisitor(PhantomData))
+    }
+}
