@@ -1,9 +1,11 @@
 //! Helpers called by the code `#[derive(DynamoItem)]` generates. Not public
 //! API: names and signatures may change in any release.
 //!
-//! Key helpers are generic over the item type `T` and take `T::HashKey` /
-//! `T::RangeKey`, so a key field of a wrong type is reported once, at the
-//! field, by the `DynamoItem::HashKey` bound.
+//! Field helpers: `write` / `put` and `read` / `read_or_default` /
+//! `read_with`. Key helpers are generic over the item type `T` and the
+//! [`KeyPart`] (`Hash` or `Range`) and take `T::HashKey` / `T::RangeKey`, so
+//! a key field of a wrong type is reported once, at the field, by the
+//! `DynamoItem::HashKey` bound.
 
 use crate::convert::{AttributePath, ConvertError, ConvertErrorKind, FromAttribute, ToAttribute};
 use crate::item::{AttributeSource, DynamoItem, RangeKeyType};
@@ -71,50 +73,65 @@ pub fn read_with<V>(
     }
 }
 
-/// A copy of the hash key.
-pub fn hash_of<T: DynamoItem>(key: &T::HashKey) -> T::HashKey {
-    key.clone()
+/// Which part of `T`'s key a key helper works on: [`Hash`] or [`Range`].
+pub trait KeyPart<T: DynamoItem> {
+    /// `T::HashKey` or `T::RangeKey`.
+    type Value: RangeKeyType;
 }
 
-/// A copy of the range key.
-pub fn range_of<T: DynamoItem>(key: &T::RangeKey) -> T::RangeKey {
-    key.clone()
+/// The hash key part.
+pub enum Hash {}
+
+/// The range key part.
+pub enum Range {}
+
+impl<T: DynamoItem> KeyPart<T> for Hash {
+    type Value = T::HashKey;
 }
 
-/// The hash key value.
-pub fn hash_value<T: DynamoItem>(
-    key: &T::HashKey,
+impl<T: DynamoItem> KeyPart<T> for Range {
+    type Value = T::RangeKey;
+}
+
+/// A copy of a key field, for `DynamoItem::key`.
+pub fn key_of<T: DynamoItem, P: KeyPart<T>>(value: &P::Value) -> P::Value {
+    value.clone()
+}
+
+/// A key value in its attribute form; an empty one is an error.
+pub fn key_value<T: DynamoItem, P: KeyPart<T>>(
+    value: &P::Value,
     path: AttributePath,
 ) -> Result<AttributeValue, ConvertError> {
-    key.to_attribute()
-        .and_then(|v| v.ok_or_else(ConvertError::missing))
-        .map_err(|e| e.at(path))
+    value.to_range_element().map_err(|e| e.at(path))
 }
 
-/// The range key value.
-pub fn range_value<T: DynamoItem>(
-    key: &T::RangeKey,
-    path: AttributePath,
-) -> Result<AttributeValue, ConvertError> {
-    key.to_range_element().map_err(|e| e.at(path))
-}
-
-/// Reads a hash key value.
-pub fn hash_read<T: DynamoItem>(
+/// Reads a key value; absent is an error.
+pub fn key_read<T: DynamoItem, P: KeyPart<T>>(
     value: Option<AttributeValue>,
     path: AttributePath,
-) -> Result<T::HashKey, ConvertError> {
+) -> Result<P::Value, ConvertError> {
     let value = value.ok_or_else(|| ConvertError::missing().at(path))?;
-    <T::HashKey as FromAttribute>::from_attribute(value).map_err(|e| e.at(path))
+    P::Value::from_range_element(value).map_err(|e| e.at(path))
 }
 
-/// Reads a range key value.
-pub fn range_read<T: DynamoItem>(
-    value: Option<AttributeValue>,
+/// Writes a key field.
+pub fn write_key<T: DynamoItem, P: KeyPart<T>>(
+    item: &mut Item,
+    value: &P::Value,
     path: AttributePath,
-) -> Result<T::RangeKey, ConvertError> {
-    let value = value.ok_or_else(|| ConvertError::missing().at(path))?;
-    T::RangeKey::from_range_element(value).map_err(|e| e.at(path))
+) -> Result<(), ConvertError> {
+    let value = key_value::<T, P>(value, path)?;
+    item.insert(path.attribute.to_owned(), value);
+    Ok(())
+}
+
+/// Reads a key field.
+pub fn read_key<T: DynamoItem, P: KeyPart<T>>(
+    item: &mut impl AttributeSource,
+    path: AttributePath,
+) -> Result<P::Value, ConvertError> {
+    key_read::<T, P>(item.take(path.attribute), path)
 }
 
 /// A hash-only key read back: a range element is an error.
@@ -125,45 +142,7 @@ pub fn hash_only_key<T: DynamoItem>(
     if key.range_key_element.is_some() {
         return Err(ConvertError::new(ConvertErrorKind::UnexpectedRangeKey).at(path));
     }
-    hash_read::<T>(Some(key.hash_key_element.clone()), path)
-}
-
-/// Writes the hash key field.
-pub fn write_hash<T: DynamoItem>(
-    item: &mut Item,
-    key: &T::HashKey,
-    path: AttributePath,
-) -> Result<(), ConvertError> {
-    let value = hash_value::<T>(key, path)?;
-    item.insert(path.attribute.to_owned(), value);
-    Ok(())
-}
-
-/// Writes the range key field.
-pub fn write_range<T: DynamoItem>(
-    item: &mut Item,
-    key: &T::RangeKey,
-    path: AttributePath,
-) -> Result<(), ConvertError> {
-    let value = range_value::<T>(key, path)?;
-    item.insert(path.attribute.to_owned(), value);
-    Ok(())
-}
-
-/// Reads the hash key field.
-pub fn read_hash<T: DynamoItem>(
-    item: &mut impl AttributeSource,
-    path: AttributePath,
-) -> Result<T::HashKey, ConvertError> {
-    hash_read::<T>(item.take(path.attribute), path)
-}
-
-/// Reads the range key field.
-pub fn read_range<T: DynamoItem>(
-    item: &mut impl AttributeSource,
-    path: AttributePath,
-) -> Result<T::RangeKey, ConvertError> {
-    range_read::<T>(item.take(path.attribute), path)
+    key_read::<T, Hash>(Some(key.hash_key_element.clone()), path)
 }
 
 /// Compile-time check that a version field's type is an integer.

@@ -4,7 +4,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Generics, Ident, Type, Visibility};
 
-use crate::attr::{ContainerAttrs, FieldAttrs};
+use crate::attr::{Codec, ContainerAttrs, FieldAttrs, Missing, Role};
 use crate::ctxt::Ctxt;
 
 /// A struct with named fields and its attributes.
@@ -17,26 +17,37 @@ pub(crate) struct Container<'a> {
     pub(crate) fields: Option<Vec<Field<'a>>>,
 }
 
-/// One named field.
+/// One named field, its attributes resolved (see [`crate::attr::Resolved`]).
 pub(crate) struct Field<'a> {
     pub(crate) ident: &'a Ident,
     pub(crate) ty: &'a Type,
-    pub(crate) attrs: FieldAttrs,
     /// The Rust name without `r#`.
     pub(crate) name: String,
     /// The attribute name, after `rename` and `rename_all`.
     pub(crate) attribute: String,
     /// The span to report the attribute name at (the `rename` or the field).
     pub(crate) attribute_span: Span,
+    pub(crate) role: Role,
+    pub(crate) codec: Codec,
+    pub(crate) missing: Missing,
+    /// The span of `version` on the optimistic-locking field.
+    pub(crate) version: Option<Span>,
 }
 
 impl Field<'_> {
-    pub(crate) fn is_key(&self) -> bool {
-        self.attrs.hash_key.is_set() || self.attrs.range_key.is_set()
+    pub(crate) fn is_stored(&self) -> bool {
+        match self.role {
+            Role::HashKey(_) | Role::RangeKey(_) | Role::NotKey => true,
+            Role::Skipped => false,
+        }
     }
 
-    pub(crate) fn is_stored(&self) -> bool {
-        !self.attrs.skip.is_set()
+    pub(crate) fn is_hash_key(&self) -> bool {
+        matches!(self.role, Role::HashKey(_))
+    }
+
+    pub(crate) fn is_range_key(&self) -> bool {
+        matches!(self.role, Role::RangeKey(_))
     }
 }
 
@@ -93,9 +104,9 @@ impl<'a> Container<'a> {
 impl<'a> Field<'a> {
     fn from_ast(cx: &Ctxt, field: &'a syn::Field, container: &ContainerAttrs) -> Option<Field<'a>> {
         let ident = field.ident.as_ref()?;
-        let attrs = FieldAttrs::parse(cx, &field.attrs);
+        let attrs = FieldAttrs::parse(cx, &field.attrs).resolve(cx);
         let name = ident.to_string().trim_start_matches("r#").to_owned();
-        let (attribute, attribute_span) = match attrs.rename.get() {
+        let (attribute, attribute_span) = match &attrs.rename {
             Some(lit) => (lit.value(), lit.span()),
             None => {
                 let renamed = container
@@ -108,10 +119,13 @@ impl<'a> Field<'a> {
         Some(Field {
             ident,
             ty: &field.ty,
-            attrs,
             name,
             attribute,
             attribute_span,
+            role: attrs.role,
+            codec: attrs.codec,
+            missing: attrs.missing,
+            version: attrs.version,
         })
     }
 }

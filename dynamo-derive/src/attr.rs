@@ -50,16 +50,59 @@ pub(crate) struct ContainerAttrs {
     pub(crate) bound: Attr<Vec<WherePredicate>>,
 }
 
-/// `#[dynamo(...)]` on a field.
+/// `#[dynamo(...)]` on a field, as written; [`FieldAttrs::resolve`] turns
+/// it into the model the rest of the derive reads.
 pub(crate) struct FieldAttrs {
-    pub(crate) hash_key: Attr<()>,
-    pub(crate) range_key: Attr<()>,
-    pub(crate) rename: Attr<LitStr>,
-    pub(crate) skip: Attr<()>,
-    pub(crate) default: Attr<()>,
-    pub(crate) json: Attr<()>,
-    pub(crate) with: Attr<Path>,
-    pub(crate) version: Attr<()>,
+    hash_key: Attr<()>,
+    range_key: Attr<()>,
+    rename: Attr<LitStr>,
+    skip: Attr<()>,
+    default: Attr<()>,
+    json: Attr<()>,
+    with: Attr<Path>,
+    version: Attr<()>,
+}
+
+/// What a field is in its item.
+pub(crate) enum Role {
+    /// The hash key (`hash_key`), with the keyword's span.
+    HashKey(Span),
+    /// The range key (`range_key`), with the keyword's span.
+    RangeKey(Span),
+    /// A stored attribute that is not part of the key.
+    NotKey,
+    /// Not stored (`skip`): read as `Default::default()`.
+    Skipped,
+}
+
+/// How a stored field's value becomes an attribute and back.
+pub(crate) enum Codec {
+    /// `ToAttribute` / `FromAttribute` of the field type.
+    Attribute,
+    /// `json`: serde JSON in a string attribute, with the keyword's span.
+    Json(Span),
+    /// `with = module`: the module's `to_attribute` / `from_attribute`.
+    With(Path),
+}
+
+/// What reading an item without the attribute gives.
+pub(crate) enum Missing {
+    /// The type's `FromAttribute::from_missing` (`None` for options, empty
+    /// sets), else an error.
+    FromType,
+    /// `default`: `Default::default()`.
+    Default,
+}
+
+/// A field's attributes resolved: each conflict was reported where it was
+/// parsed, so every combination left is a valid one.
+pub(crate) struct Resolved {
+    pub(crate) role: Role,
+    pub(crate) codec: Codec,
+    pub(crate) missing: Missing,
+    /// The span of `version` on the optimistic-locking field.
+    pub(crate) version: Option<Span>,
+    pub(crate) rename: Option<LitStr>,
 }
 
 fn span_of(meta: &ParseNestedMeta<'_>) -> Span {
@@ -219,5 +262,94 @@ impl FieldAttrs {
             Ok(())
         });
         out
+    }
+}
+
+impl FieldAttrs {
+    /// Resolves role, codec, missing-value rule and version, reporting every
+    /// conflicting combination at the keyword that makes it conflict.
+    pub(crate) fn resolve(self, cx: &Ctxt) -> Resolved {
+        let hash = self.hash_key.span();
+        let range = self.range_key.span();
+        let key = hash.is_some() || range.is_some();
+        if let (Some(_), Some(span)) = (hash, range) {
+            cx.error_at(
+                span,
+                "a field cannot be both the hash key and the range key",
+            );
+        }
+        if let (true, Some(span)) = (key, self.skip.span()) {
+            cx.error_at(
+                span,
+                "a key field cannot be skipped: every item stores its key",
+            );
+        }
+        if key {
+            let words = [
+                ("json", self.json.span()),
+                ("with", self.with.span()),
+                ("default", self.default.span()),
+                ("version", self.version.span()),
+            ];
+            report_each(cx, &words, |word| {
+                format!("`{word}` cannot be used on a key field")
+            });
+        }
+        if let (Some(span), true) = (self.json.span(), self.with.is_set()) {
+            cx.error_at(
+                span,
+                "`json` and `with` cannot be combined: `json` is `with = dynamo::convert::json`",
+            );
+        }
+        if self.skip.is_set() {
+            let words = [
+                ("rename", self.rename.span()),
+                ("default", self.default.span()),
+                ("json", self.json.span()),
+                ("with", self.with.span()),
+                ("version", self.version.span()),
+            ];
+            report_each(cx, &words, |word| {
+                format!("`{word}` has no effect on a `skip` field")
+            });
+        }
+        if self.version.is_set() {
+            let words = [("json", self.json.span()), ("with", self.with.span())];
+            report_each(cx, &words, |word| {
+                format!("`{word}` cannot be used on the version field")
+            });
+        }
+        let role = match (hash, range, self.skip.is_set()) {
+            (Some(span), _, _) => Role::HashKey(span),
+            (None, Some(span), _) => Role::RangeKey(span),
+            (None, None, true) => Role::Skipped,
+            (None, None, false) => Role::NotKey,
+        };
+        let codec = match (self.json.span(), self.with.value) {
+            (Some(span), _) => Codec::Json(span),
+            (None, Some((_, path))) => Codec::With(path),
+            (None, None) => Codec::Attribute,
+        };
+        let missing = if self.default.is_set() {
+            Missing::Default
+        } else {
+            Missing::FromType
+        };
+        Resolved {
+            role,
+            codec,
+            missing,
+            version: self.version.span(),
+            rename: self.rename.value.map(|(_, lit)| lit),
+        }
+    }
+}
+
+/// Reports `message(word)` at each keyword that is present.
+fn report_each(cx: &Ctxt, words: &[(&str, Option<Span>)], message: impl Fn(&str) -> String) {
+    for (word, span) in words {
+        if let Some(span) = span {
+            cx.error_at(*span, message(word));
+        }
     }
 }

@@ -8,6 +8,7 @@ use quote::{ToTokens, quote};
 use syn::{Ident, Type, WhereClause, WherePredicate, parse_quote};
 
 use crate::ast::{Container, Field, type_span};
+use crate::attr::{Codec, Missing, Role};
 
 /// The original where clause plus the inferred (or given) bounds.
 pub(crate) fn impl_where_clause(cont: &Container<'_>, krate: &TokenStream) -> WhereClause {
@@ -41,19 +42,20 @@ pub(crate) fn impl_where_clause(cont: &Container<'_>, krate: &TokenStream) -> Wh
 fn field_bound(f: &Field<'_>, krate: &TokenStream) -> Option<WherePredicate> {
     let ty = f.ty;
     let span = type_span(ty);
-    let bound: TokenStream = if !f.is_stored() {
-        quote!(::core::default::Default)
-    } else if f.is_key() {
-        quote!(#krate::KeyAttribute)
-    } else if f.attrs.json.is_set() {
-        let serde = quote!(#krate::__private::serde);
-        quote!(#serde::Serialize + #serde::de::DeserializeOwned)
-    } else if f.attrs.with.is_set() {
-        return None;
-    } else if f.attrs.default.is_set() {
-        quote!(#krate::ToAttribute + #krate::FromAttribute + ::core::default::Default)
-    } else {
-        quote!(#krate::ToAttribute + #krate::FromAttribute)
+    let bound: TokenStream = match (&f.role, &f.codec, &f.missing) {
+        (Role::Skipped, _, _) => quote!(::core::default::Default),
+        (Role::HashKey(_) | Role::RangeKey(_), _, _) => quote!(#krate::KeyAttribute),
+        (Role::NotKey, Codec::Json(_), _) => {
+            let serde = quote!(#krate::__private::serde);
+            quote!(#serde::Serialize + #serde::de::DeserializeOwned)
+        }
+        (Role::NotKey, Codec::With(_), _) => return None,
+        (Role::NotKey, Codec::Attribute, Missing::Default) => {
+            quote!(#krate::ToAttribute + #krate::FromAttribute + ::core::default::Default)
+        }
+        (Role::NotKey, Codec::Attribute, Missing::FromType) => {
+            quote!(#krate::ToAttribute + #krate::FromAttribute)
+        }
     };
     Some(syn::parse_quote_spanned!(span=> #ty: #bound))
 }

@@ -1,11 +1,12 @@
 //! Writes the `DynamoItem` impl and the attribute handles.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
 use crate::ast::{Container, Field, type_span};
+use crate::attr::{Codec, Missing, Role};
 use crate::ctxt::Ctxt;
 use crate::{bound, fallback, valid};
 
@@ -56,7 +57,7 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
     let reads = fields.iter().map(|f| read_field(cont, f, krate));
     let capacity = cont.stored().count();
     let handles = handles(cont, krate);
-    let queryable = fields.iter().any(|f| f.attrs.range_key.is_set()).then(|| {
+    let queryable = fields.iter().any(Field::is_range_key).then(|| {
         quote! {
             #[automatically_derived]
             impl #impl_generics #krate::item::HasRangeKey for #ident #ty_generics #where_clause {}
@@ -95,7 +96,7 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
 /// RangeKeyType` bounds; every other use goes through helpers generic over
 /// `Self`.
 fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> TokenStream {
-    let Some(hash) = fields.iter().find(|f| f.attrs.hash_key.is_set()) else {
+    let Some(hash) = fields.iter().find(|f| f.is_hash_key()) else {
         return TokenStream::new();
     };
     let p = quote!(#krate::__private);
@@ -103,7 +104,7 @@ fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> Toke
     let h_ty = hash.ty;
     let h_type = quote_spanned!(type_span(h_ty)=> type HashKey = #h_ty;);
     let result = quote!(::core::result::Result);
-    let Some(range) = fields.iter().find(|f| f.attrs.range_key.is_set()) else {
+    let Some(range) = fields.iter().find(|f| f.is_range_key()) else {
         return quote! {
             const HASH_KEY: &'static str = #h_name;
             const RANGE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
@@ -111,10 +112,10 @@ fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> Toke
             type RangeKey = #krate::NoRangeKey;
             type Key = Self::HashKey;
             fn key(&self) -> Self::Key {
-                #p::hash_of::<Self>(&self.#h_ident)
+                #p::key_of::<Self, #p::Hash>(&self.#h_ident)
             }
             fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
-                #result::Ok(#krate::wire::Key::hash(#p::hash_value::<Self>(key, #h_path)?))
+                #result::Ok(#krate::wire::Key::hash(#p::key_value::<Self, #p::Hash>(key, #h_path)?))
             }
             fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
                 #p::hash_only_key::<Self>(key, #h_path)
@@ -131,26 +132,32 @@ fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> Toke
         #r_type
         type Key = (Self::HashKey, Self::RangeKey);
         fn key(&self) -> Self::Key {
-            (#p::hash_of::<Self>(&self.#h_ident), #p::range_of::<Self>(&self.#r_ident))
+            (
+                #p::key_of::<Self, #p::Hash>(&self.#h_ident),
+                #p::key_of::<Self, #p::Range>(&self.#r_ident),
+            )
         }
         fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
             let (hash, range) = key;
             #result::Ok(#krate::wire::Key::hash_range(
-                #p::hash_value::<Self>(hash, #h_path)?,
-                #p::range_value::<Self>(range, #r_path)?,
+                #p::key_value::<Self, #p::Hash>(hash, #h_path)?,
+                #p::key_value::<Self, #p::Range>(range, #r_path)?,
             ))
         }
         fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
             let hash = ::core::option::Option::Some(::core::clone::Clone::clone(&key.hash_key_element));
             let range = ::core::clone::Clone::clone(&key.range_key_element);
-            #result::Ok((#p::hash_read::<Self>(hash, #h_path)?, #p::range_read::<Self>(range, #r_path)?))
+            #result::Ok((
+                #p::key_read::<Self, #p::Hash>(hash, #h_path)?,
+                #p::key_read::<Self, #p::Range>(range, #r_path)?,
+            ))
         }
     }
 }
 
 /// `VERSION_ATTRIBUTE`, with a check at the field type that it is an integer.
 fn version(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
-    let Some(f) = cont.stored().find(|f| f.attrs.version.is_set()) else {
+    let Some(f) = cont.stored().find(|f| f.version.is_some()) else {
         return quote!(::core::option::Option::None);
     };
     let (ty, name) = (f.ty, &f.attribute);
@@ -160,37 +167,30 @@ fn version(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
 
 /// The module a `json` or `with` field converts through, and the span of
 /// the attribute, where a module with the wrong signature is reported.
-fn with_module(f: &Field<'_>, krate: &TokenStream) -> Option<(TokenStream, Span)> {
-    if let Some(span) = f.attrs.json.span() {
-        return Some((quote!(#krate::__private::json), span));
+/// The helper marker of a key field's part of the key.
+fn key_part(f: &Field<'_>, krate: &TokenStream) -> Option<TokenStream> {
+    match f.role {
+        Role::HashKey(_) => Some(quote!(#krate::__private::Hash)),
+        Role::RangeKey(_) => Some(quote!(#krate::__private::Range)),
+        Role::NotKey | Role::Skipped => None,
     }
-    let path = f.attrs.with.get()?;
-    Some((quote!(#path), path.span()))
-}
-
-/// `write_hash`, `read_range`... for key fields.
-fn key_helper(f: &Field<'_>, verb: &str) -> Option<syn::Ident> {
-    let which = if f.attrs.hash_key.is_set() {
-        "hash"
-    } else if f.attrs.range_key.is_set() {
-        "range"
-    } else {
-        return None;
-    };
-    Some(format_ident!("{verb}_{which}"))
 }
 
 fn write_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> TokenStream {
     let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
-    if let Some(helper) = key_helper(f, "write") {
-        return quote!(#krate::__private::#helper::<Self>(&mut __item, &self.#ident, #path)?;);
+    let p = quote!(#krate::__private);
+    if let Some(part) = key_part(f, krate) {
+        return quote!(#p::write_key::<Self, #part>(&mut __item, &self.#ident, #path)?;);
     }
-    match with_module(f, krate) {
-        Some((module, span)) => quote_spanned! {span=>
-            #krate::__private::put(&mut __item, #module::to_attribute(&self.#ident), #path)?;
+    match &f.codec {
+        Codec::Json(span) => quote_spanned! {*span=>
+            #p::put(&mut __item, #p::json::to_attribute(&self.#ident), #path)?;
         },
-        None => quote_spanned! {type_span(ty)=>
-            #krate::__private::write::<#ty>(&mut __item, &self.#ident, #path)?;
+        Codec::With(module) => quote_spanned! {module.span()=>
+            #p::put(&mut __item, #module::to_attribute(&self.#ident), #path)?;
+        },
+        Codec::Attribute => quote_spanned! {type_span(ty)=>
+            #p::write::<#ty>(&mut __item, &self.#ident, #path)?;
         },
     }
 }
@@ -198,32 +198,39 @@ fn write_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Toke
 fn read_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> TokenStream {
     let (ident, ty) = (f.ident, f.ty);
     let span = type_span(ty);
-    if !f.is_stored() {
-        return quote_spanned!(span=> #ident: <#ty as ::core::default::Default>::default());
-    }
+    let p = quote!(#krate::__private);
     let path = path(cont, f, krate);
-    if let Some(helper) = key_helper(f, "read") {
-        return quote!(#ident: #krate::__private::#helper::<Self>(&mut __item, #path)?);
+    match f.role {
+        Role::Skipped => {
+            return quote_spanned!(span=> #ident: <#ty as ::core::default::Default>::default());
+        }
+        Role::HashKey(_) | Role::RangeKey(_) => {
+            let part = key_part(f, krate);
+            return quote!(#ident: #p::read_key::<Self, #part>(&mut __item, #path)?);
+        }
+        Role::NotKey => {}
     }
-    if let Some((module, with_span)) = with_module(f, krate) {
-        let default = if f.attrs.default.is_set() {
-            quote_spanned!(span=> ::core::option::Option::Some(
-                <#ty as ::core::default::Default>::default as fn() -> #ty))
-        } else {
-            quote!(::core::option::Option::None)
-        };
-        return quote_spanned! {with_span=>
-            #ident: #krate::__private::read_with::<#ty>(&mut __item, #path, #module::from_attribute, #default)?
-        };
-    }
-    if f.attrs.default.is_set() {
-        quote_spanned!(span=> #ident: #krate::__private::read_or_default::<#ty>(&mut __item, #path)?)
-    } else {
-        quote_spanned!(span=> #ident: #krate::__private::read::<#ty>(&mut __item, #path)?)
+    let default = match f.missing {
+        Missing::Default => quote_spanned!(span=> ::core::option::Option::Some(
+            <#ty as ::core::default::Default>::default as fn() -> #ty)),
+        Missing::FromType => quote!(::core::option::Option::None),
+    };
+    match (&f.codec, &f.missing) {
+        (Codec::Json(with_span), _) => quote_spanned! {*with_span=>
+            #ident: #p::read_with::<#ty>(&mut __item, #path, #p::json::from_attribute, #default)?
+        },
+        (Codec::With(module), _) => quote_spanned! {module.span()=>
+            #ident: #p::read_with::<#ty>(&mut __item, #path, #module::from_attribute, #default)?
+        },
+        (Codec::Attribute, Missing::Default) => {
+            quote_spanned!(span=> #ident: #p::read_or_default::<#ty>(&mut __item, #path)?)
+        }
+        (Codec::Attribute, Missing::FromType) => {
+            quote_spanned!(span=> #ident: #p::read::<#ty>(&mut __item, #path)?)
+        }
     }
 }
 
-/// `impl Message { pub const SENT_BY: Attr<Message, String, NotKey> = ...; }`
 pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
     let ident = cont.ident;
     let vis = cont.vis;
@@ -236,12 +243,10 @@ pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream 
     let consts = unique.map(|f| {
         let name = format_ident!("{}", f.name.to_ascii_uppercase(), span = f.ident.span());
         let value = handle_value_type(f, krate);
-        let role = if f.attrs.hash_key.is_set() {
-            quote!(HashKey)
-        } else if f.attrs.range_key.is_set() {
-            quote!(RangeKey)
-        } else {
-            quote!(NotKey)
+        let role = match f.role {
+            Role::HashKey(_) => quote!(HashKey),
+            Role::RangeKey(_) => quote!(RangeKey),
+            Role::NotKey | Role::Skipped => quote!(NotKey),
         };
         let (field, attribute) = (&f.name, &f.attribute);
         let doc = format!("Typed handle of field `{field}` (attribute `{attribute}`).");
@@ -263,11 +268,9 @@ pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream 
 /// `AttributeValue` for `with`.
 fn handle_value_type(f: &Field<'_>, krate: &TokenStream) -> TokenStream {
     let ty = f.ty;
-    if f.attrs.json.is_set() {
-        quote!(#krate::convert::Json<#ty>)
-    } else if f.attrs.with.is_set() {
-        quote!(#krate::AttributeValue)
-    } else {
-        quote!(#ty)
+    match f.codec {
+        Codec::Json(_) => quote!(#krate::convert::Json<#ty>),
+        Codec::With(_) => quote!(#krate::AttributeValue),
+        Codec::Attribute => quote!(#ty),
     }
 }

@@ -1,9 +1,11 @@
-//! Cross-field rules, one function per rule. Each records its errors in the
-//! context and returns, so every broken rule is reported.
+//! Cross-field rules, one function per rule (the rules of one field's
+//! attributes are checked where they are parsed, in `attr`). Each records
+//! its errors in the context and returns, so every broken rule is reported.
 
 use std::collections::HashMap;
 
 use crate::ast::{Container, Field};
+use crate::attr::Role;
 use crate::ctxt::Ctxt;
 
 /// Runs every rule.
@@ -15,12 +17,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container<'_>) {
     };
     check_exactly_one_hash_key(cx, cont, fields);
     check_at_most_one_range_key(cx, fields);
-    check_key_not_twice(cx, fields);
-    check_key_not_skipped(cx, fields);
-    check_key_conversion_is_plain(cx, fields);
-    check_json_not_with_with(cx, fields);
-    check_skip_alone(cx, fields);
-    check_version(cx, fields);
+    check_one_version(cx, fields);
     check_attribute_names(cx, fields);
     check_rename_collisions(cx, fields);
     check_handle_collisions(cx, fields);
@@ -54,20 +51,18 @@ fn check_no_lifetimes(cx: &Ctxt, cont: &Container<'_>) {
 }
 
 fn check_exactly_one_hash_key(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
-    let mut keys = fields.iter().filter(|f| f.attrs.hash_key.is_set());
-    let Some(first) = keys.next() else {
+    let mut keys = fields.iter().filter_map(|f| match f.role {
+        Role::HashKey(span) => Some((f, span)),
+        Role::RangeKey(_) | Role::NotKey | Role::Skipped => None,
+    });
+    let Some((first, _)) = keys.next() else {
         cx.error_spanned_by(
             cont.ident,
             "missing hash key: mark one field with `#[dynamo(hash_key)]`",
         );
         return;
     };
-    for extra in keys {
-        let span = extra
-            .attrs
-            .hash_key
-            .span()
-            .unwrap_or_else(|| extra.ident.span());
+    for (_, span) in keys {
         cx.error_at(
             span,
             format!(
@@ -79,16 +74,14 @@ fn check_exactly_one_hash_key(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'
 }
 
 fn check_at_most_one_range_key(cx: &Ctxt, fields: &[Field<'_>]) {
-    let mut keys = fields.iter().filter(|f| f.attrs.range_key.is_set());
-    let Some(first) = keys.next() else {
+    let mut keys = fields.iter().filter_map(|f| match f.role {
+        Role::RangeKey(span) => Some((f, span)),
+        Role::HashKey(_) | Role::NotKey | Role::Skipped => None,
+    });
+    let Some((first, _)) = keys.next() else {
         return;
     };
-    for extra in keys {
-        let span = extra
-            .attrs
-            .range_key
-            .span()
-            .unwrap_or_else(|| extra.ident.span());
+    for (_, span) in keys {
         cx.error_at(
             span,
             format!(
@@ -99,85 +92,13 @@ fn check_at_most_one_range_key(cx: &Ctxt, fields: &[Field<'_>]) {
     }
 }
 
-fn check_key_not_twice(cx: &Ctxt, fields: &[Field<'_>]) {
-    for f in fields {
-        if let (true, Some(span)) = (f.attrs.hash_key.is_set(), f.attrs.range_key.span()) {
-            cx.error_at(
-                span,
-                "a field cannot be both the hash key and the range key",
-            );
-        }
-    }
-}
-
-fn check_key_not_skipped(cx: &Ctxt, fields: &[Field<'_>]) {
-    for f in fields.iter().filter(|f| f.is_key()) {
-        if let Some(span) = f.attrs.skip.span() {
-            cx.error_at(
-                span,
-                "a key field cannot be skipped: every item stores its key",
-            );
-        }
-    }
-}
-
-/// Keys are written and read by their `KeyAttribute` impl only.
-fn check_key_conversion_is_plain(cx: &Ctxt, fields: &[Field<'_>]) {
-    for f in fields.iter().filter(|f| f.is_key()) {
-        let spans = [
-            ("json", f.attrs.json.span()),
-            ("with", f.attrs.with.span()),
-            ("default", f.attrs.default.span()),
-            ("version", f.attrs.version.span()),
-        ];
-        for (word, span) in spans {
-            if let Some(span) = span {
-                cx.error_at(span, format!("`{word}` cannot be used on a key field"));
-            }
-        }
-    }
-}
-
-fn check_json_not_with_with(cx: &Ctxt, fields: &[Field<'_>]) {
-    for f in fields {
-        if let (Some(span), true) = (f.attrs.json.span(), f.attrs.with.is_set()) {
-            cx.error_at(
-                span,
-                "`json` and `with` cannot be combined: `json` is `with = dynamo::convert::json`",
-            );
-        }
-    }
-}
-
-/// A skipped field is not stored, so storage attributes make no sense on it.
-fn check_skip_alone(cx: &Ctxt, fields: &[Field<'_>]) {
-    for f in fields.iter().filter(|f| !f.is_stored()) {
-        let spans = [
-            ("rename", f.attrs.rename.span()),
-            ("default", f.attrs.default.span()),
-            ("json", f.attrs.json.span()),
-            ("with", f.attrs.with.span()),
-            ("version", f.attrs.version.span()),
-        ];
-        for (word, span) in spans {
-            if let Some(span) = span {
-                cx.error_at(span, format!("`{word}` has no effect on a `skip` field"));
-            }
-        }
-    }
-}
-
-fn check_version(cx: &Ctxt, fields: &[Field<'_>]) {
-    let mut versions = fields.iter().filter(|f| f.attrs.version.is_set());
+fn check_one_version(cx: &Ctxt, fields: &[Field<'_>]) {
+    let mut versions = fields.iter().filter(|f| f.version.is_some());
     let Some(first) = versions.next() else {
         return;
     };
     for extra in versions {
-        let span = extra
-            .attrs
-            .version
-            .span()
-            .unwrap_or_else(|| extra.ident.span());
+        let span = extra.version.unwrap_or_else(|| extra.ident.span());
         cx.error_at(
             span,
             format!(
@@ -185,17 +106,6 @@ fn check_version(cx: &Ctxt, fields: &[Field<'_>]) {
                 first.name
             ),
         );
-    }
-    for f in fields.iter().filter(|f| f.attrs.version.is_set()) {
-        let spans = [("json", f.attrs.json.span()), ("with", f.attrs.with.span())];
-        for (word, span) in spans {
-            if let Some(span) = span {
-                cx.error_at(
-                    span,
-                    format!("`{word}` cannot be used on the version field"),
-                );
-            }
-        }
     }
 }
 
