@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Layers, each usable alone: the value model ([`value`]), the wire types of
-//! all 13 operations ([`wire`]), and the Layer1 [`Client`] that signs, sends,
+//! all 13 operations ([`wire`]), and the Layer1 `Client` that signs, sends,
 //! retries and checks each call.
 //!
 //! Typed items: the [`DynamoItem`] trait (derived with
@@ -14,8 +14,8 @@
 //! handles ([`attr`]) and the condition, update, range-key and scan-filter
 //! builders that take them ([`expr`]).
 //!
-//! The default feature `client` brings the Layer1 client, [`Connection`],
-//! [`Table`], batches and the [`CapacityLimiter`]. Without it the crate is
+//! The default feature `client` brings the Layer1 client, `Connection`,
+//! `Table`, batches and the `CapacityLimiter`. Without it the crate is
 //! the value model, wire types, conversions and expressions alone, with no
 //! HTTP client, TLS or signing: what a server such as dynamo-local needs.
 

@@ -108,7 +108,7 @@ impl ReadsItems for ScanInput {
 
 /// An item's attributes in the order a response lists them, names borrowed
 /// from the response body where it allows: what query and scan pages decode
-/// into before [`DynamoItem::from_attributes`], so no map is built and no
+/// into before [`crate::DynamoItem::from_attributes`], so no map is built and no
 /// name is copied for a typed read.
 ///
 /// # Example
