@@ -279,17 +279,25 @@ impl Client {
     ) -> Result<transport::RawResponse, Error> {
         let limit = self.operation_timeout;
         let deadline = Instant::now() + limit;
+        let deadline_error = || {
+            let message = format!(
+                "{} did not finish within its deadline of {limit:?}",
+                op.name()
+            );
+            Error::timeout(message.clone())
+                .with_message(message)
+                .with_table(table)
+        };
         match tokio::time::timeout_at(deadline, self.run(op, input, table, span, deadline)).await {
-            Ok(result) => result,
-            Err(_) => {
-                let message = format!(
-                    "{} did not finish within its deadline of {limit:?}",
-                    op.name()
-                );
-                Err(Error::timeout(message.clone())
-                    .with_message(message)
-                    .with_table(table))
+            // An attempt cut short by the deadline is the deadline's failure.
+            Ok(Err(e))
+                if e.kind() == crate::ErrorKind::Timeout
+                    && Instant::now() + Duration::from_millis(20) >= deadline =>
+            {
+                Err(deadline_error())
             }
+            Ok(result) => result,
+            Err(_) => Err(deadline_error()),
         }
     }
 
