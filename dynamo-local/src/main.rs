@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -20,6 +21,8 @@ Options:
                               (repeatable; default: accept any credentials)
   --transition-delay-ms N     milliseconds tables stay CREATING/UPDATING/DELETING (default 0)
   --max-body-bytes N          largest accepted request body (default 1048576)
+  --tls-cert FILE             serve HTTPS with this PEM certificate chain (needs --tls-key)
+  --tls-key FILE              the PEM private key of --tls-cert
   -h, --help                  print this help
 
 Logging: set RUST_LOG (e.g. RUST_LOG=debug logs one line per request).
@@ -33,6 +36,8 @@ struct Options {
     keys: Vec<(String, String)>,
     transition_delay: Duration,
     max_body_bytes: usize,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 /// What the command line asks for.
@@ -48,6 +53,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         keys: Vec::new(),
         transition_delay: Duration::ZERO,
         max_body_bytes: dynamo_local::DEFAULT_MAX_BODY_SIZE,
+        tls_cert: None,
+        tls_key: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -85,8 +92,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
                 options.transition_delay = Duration::from_millis(parse_number(&flag, &value()?)?);
             }
             "--max-body-bytes" => options.max_body_bytes = parse_number(&flag, &value()?)?,
+            "--tls-cert" => options.tls_cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => options.tls_key = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument `{arg}`")),
         }
+    }
+    if options.tls_cert.is_some() != options.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".to_owned());
     }
     Ok(Command::Serve(options))
 }
@@ -145,6 +157,14 @@ async fn serve(options: Options) -> std::io::Result<()> {
         .max_body_size(options.max_body_bytes);
     if !options.keys.is_empty() {
         builder = builder.verify_signatures(options.keys);
+    }
+    if let (Some(cert), Some(key)) = (&options.tls_cert, &options.tls_key) {
+        let read = |path: &PathBuf| {
+            std::fs::read(path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
+            })
+        };
+        builder = builder.tls_pem(read(cert)?, read(key)?);
     }
     let server = builder.start().await?;
     println!("dynamo-local listening on {}", server.endpoint());
@@ -211,6 +231,9 @@ mod tests {
             "250",
             "--max-body-bytes",
             "10",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key=k.pem",
         ]) else {
             panic!("expected options")
         };
@@ -225,6 +248,8 @@ mod tests {
         );
         assert_eq!(options.transition_delay, Duration::from_millis(250));
         assert_eq!(options.max_body_bytes, 10);
+        assert_eq!(options.tls_cert, Some(PathBuf::from("c.pem")));
+        assert_eq!(options.tls_key, Some(PathBuf::from("k.pem")));
     }
 
     #[test]
@@ -235,6 +260,7 @@ mod tests {
             &["--port", "x"],
             &["--bind", "nope"],
             &["--verify-signatures", "nokey"],
+            &["--tls-cert", "c.pem"],
             &["--what"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");

@@ -10,19 +10,24 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::auth::Verifier;
 use crate::engine::{Engine, EngineConfig};
 use crate::http::{RequestIds, Shared, handle};
+use crate::tls::TlsPem;
 
 /// Default request body limit: 1 MiB, the service's HTTP payload limit.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 /// How long [`LocalServer::shutdown`] waits for in-flight requests.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long a client may take to complete the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Configures and starts a [`LocalServer`].
 ///
@@ -41,13 +46,32 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct LocalServerBuilder {
     addr: SocketAddr,
     keys: Option<HashMap<String, String>>,
     engine_config: EngineConfig,
     max_body_size: usize,
+    tls: Option<TlsPem>,
+}
+
+/// Shows the access keys but never their secrets, nor the TLS key.
+impl std::fmt::Debug for LocalServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let access_keys = self.keys.as_ref().map(|keys| {
+            let mut names: Vec<&str> = keys.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            names
+        });
+        f.debug_struct("LocalServerBuilder")
+            .field("addr", &self.addr)
+            .field("access_keys", &access_keys)
+            .field("engine_config", &self.engine_config)
+            .field("max_body_size", &self.max_body_size)
+            .field("tls", &self.tls)
+            .finish()
+    }
 }
 
 impl Default for LocalServerBuilder {
@@ -57,6 +81,7 @@ impl Default for LocalServerBuilder {
             keys: None,
             engine_config: EngineConfig::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            tls: None,
         }
     }
 }
@@ -112,11 +137,40 @@ impl LocalServerBuilder {
         self
     }
 
+    /// Serves HTTPS instead of HTTP, with this certificate chain (PEM, leaf
+    /// first) and its private key (PEM: PKCS#8, PKCS#1 or SEC1). The PEM is
+    /// checked by [`start`](Self::start), which fails with
+    /// [`io::ErrorKind::InvalidInput`] when it is unusable.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let cert = std::fs::read("cert.pem")?;
+    /// let key = std::fs::read("key.pem")?;
+    /// let server = dynamo_local::LocalServer::builder()
+    ///     .tls_pem(cert, key)
+    ///     .start()
+    ///     .await?;
+    /// assert!(server.endpoint().starts_with("https://"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn tls_pem(
+        mut self,
+        cert_chain_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.tls = Some(TlsPem::new(cert_chain_pem.into(), key_pem.into()));
+        self
+    }
+
     /// Binds the socket and starts serving on the current tokio runtime.
     ///
     /// # Errors
-    /// Fails when the address cannot be bound.
+    /// Fails when the address cannot be bound, or the TLS certificate or key
+    /// is unusable.
     pub async fn start(self) -> io::Result<LocalServer> {
+        let tls = self.tls.as_ref().map(TlsPem::acceptor).transpose()?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let engine = Engine::new(self.engine_config);
@@ -127,10 +181,12 @@ impl LocalServerBuilder {
             ids: RequestIds::new(),
         });
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, shared, stopped));
-        tracing::info!(%addr, "dynamo-local listening");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let task = tokio::spawn(serve(listener, tls, shared, stopped));
+        tracing::info!(%addr, scheme, "dynamo-local listening");
         Ok(LocalServer {
             addr,
+            scheme,
             engine,
             stop: Some(stop),
             task: Some(task),
@@ -155,11 +211,12 @@ impl LocalServerBuilder {
         let thread = std::thread::Builder::new()
             .name("dynamo-local".to_owned())
             .spawn(move || run_background(self, ready))?;
-        let (addr, engine, stop) = started
+        let (addr, scheme, engine, stop) = started
             .recv()
             .map_err(|_| io::Error::other("dynamo-local server thread exited"))??;
         Ok(BackgroundServer {
             addr,
+            scheme,
             engine,
             stop: Some(stop),
             thread: Some(thread),
@@ -167,7 +224,7 @@ impl LocalServerBuilder {
     }
 }
 
-type Started = io::Result<(SocketAddr, Engine, oneshot::Sender<()>)>;
+type Started = io::Result<(SocketAddr, &'static str, Engine, oneshot::Sender<()>)>;
 
 /// Body of the background thread: a current-thread runtime serving until stopped.
 fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<Started>) {
@@ -191,7 +248,12 @@ fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<St
         };
         let (stop, stopped) = oneshot::channel();
         if ready
-            .send(Ok((server.addr, server.engine.clone(), stop)))
+            .send(Ok((
+                server.addr,
+                server.scheme,
+                server.engine.clone(),
+                stop,
+            )))
             .is_ok()
         {
             // Resolves on an explicit stop and when the handle is dropped.
@@ -202,7 +264,12 @@ fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<St
 }
 
 /// Accepts connections until told to stop, then drains them gracefully.
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.keep_alive(true);
@@ -213,12 +280,20 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
                     // boto writes headers and body separately; without NODELAY
                     // Nagle + delayed ACK would add ~40 ms per request.
                     let _ = stream.set_nodelay(true);
-                    let shared = Arc::clone(&shared);
-                    let service = service_fn(move |request| handle(Arc::clone(&shared), request));
-                    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                    let connection = Connection {
+                        http: http.clone(),
+                        shared: Arc::clone(&shared),
+                        watcher: graceful.watcher(),
+                    };
+                    let tls = tls.clone();
                     tokio::spawn(async move {
-                        if let Err(error) = connection.await {
-                            tracing::debug!(%peer, %error, "connection ended with an error");
+                        match tls {
+                            None => connection.serve(peer, stream).await,
+                            Some(tls) => match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(stream)).await {
+                                Ok(Ok(stream)) => connection.serve(peer, stream).await,
+                                Ok(Err(error)) => tracing::debug!(%peer, %error, "TLS handshake failed"),
+                                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                            },
                         }
                     });
                 }
@@ -240,6 +315,30 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
     }
 }
 
+/// What one accepted connection needs to be served.
+struct Connection {
+    http: http1::Builder,
+    shared: Arc<Shared>,
+    watcher: Watcher,
+}
+
+impl Connection {
+    /// Serves HTTP/1.1 on `stream` (plain TCP or TLS) until it closes.
+    async fn serve<S>(self, peer: SocketAddr, stream: S)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let shared = self.shared;
+        let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+        let connection = self
+            .watcher
+            .watch(self.http.serve_connection(TokioIo::new(stream), service));
+        if let Err(error) = connection.await {
+            tracing::debug!(%peer, %error, "connection ended with an error");
+        }
+    }
+}
+
 /// A running server on the caller's tokio runtime.
 ///
 /// Dropping it stops accepting connections; [`LocalServer::shutdown`] also
@@ -258,6 +357,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
 /// ```
 pub struct LocalServer {
     addr: SocketAddr,
+    scheme: &'static str,
     engine: Engine,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -292,9 +392,10 @@ impl LocalServer {
         self.addr
     }
 
-    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`.
+    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`
+    /// (`https://` when serving TLS).
     pub fn endpoint(&self) -> String {
-        endpoint(self.addr)
+        endpoint(self.scheme, self.addr)
     }
 
     /// The engine behind the server (tables, items, fault injection).
@@ -334,6 +435,7 @@ impl Drop for LocalServer {
 /// Dropping it shuts the server down and joins the thread.
 pub struct BackgroundServer {
     addr: SocketAddr,
+    scheme: &'static str,
     engine: Engine,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -345,9 +447,10 @@ impl BackgroundServer {
         self.addr
     }
 
-    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`.
+    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`
+    /// (`https://` when serving TLS).
     pub fn endpoint(&self) -> String {
-        endpoint(self.addr)
+        endpoint(self.scheme, self.addr)
     }
 
     /// The engine behind the server (tables, items, fault injection).
@@ -384,13 +487,13 @@ impl Drop for BackgroundServer {
     }
 }
 
-/// `http://ip:port`, with an unspecified bind address shown as loopback.
-fn endpoint(addr: SocketAddr) -> String {
+/// `scheme://ip:port`, with an unspecified bind address shown as loopback.
+fn endpoint(scheme: &str, addr: SocketAddr) -> String {
     let mut addr = addr;
     if addr.ip().is_unspecified() {
         addr.set_ip(Ipv4Addr::LOCALHOST.into());
     }
-    format!("http://{addr}")
+    format!("{scheme}://{addr}")
 }
 
 /// Starts a server with the default configuration on an ephemeral port.

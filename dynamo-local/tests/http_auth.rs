@@ -206,3 +206,15 @@ async fn aws3_good_passes_and_bad_is_refused() {
     );
     server.shutdown().await;
 }
+
+#[test]
+fn builder_debug_shows_access_keys_but_no_secret() {
+    let builder = LocalServer::builder()
+        .verify_signatures([("AKID", "TOP-SECRET-1"), ("OTHER", "TOP-SECRET-2")])
+        .tls_pem("-----BEGIN CERTIFICATE-----", "PRIVATE-KEY-MATERIAL");
+    let shown = format!("{builder:?} {builder:#?}");
+    assert!(shown.contains("AKID") && shown.contains("OTHER"), "{shown}");
+    for secret in ["TOP-SECRET-1", "TOP-SECRET-2", "PRIVATE-KEY-MATERIAL"] {
+        assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+    }
+}
