@@ -51,6 +51,7 @@ const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct LocalServerBuilder {
     addr: SocketAddr,
     keys: Option<HashMap<String, String>>,
+    region: Option<String>,
     engine_config: EngineConfig,
     max_body_size: usize,
     tls: Option<TlsPem>,
@@ -67,6 +68,7 @@ impl std::fmt::Debug for LocalServerBuilder {
         f.debug_struct("LocalServerBuilder")
             .field("addr", &self.addr)
             .field("access_keys", &access_keys)
+            .field("region", &self.region)
             .field("engine_config", &self.engine_config)
             .field("max_body_size", &self.max_body_size)
             .field("tls", &self.tls)
@@ -79,6 +81,7 @@ impl Default for LocalServerBuilder {
         LocalServerBuilder {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             keys: None,
+            region: None,
             engine_config: EngineConfig::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             tls: None,
@@ -102,6 +105,12 @@ impl LocalServerBuilder {
     /// Verifies SigV4 and AWS3 signatures against these `(access key, secret)`
     /// pairs; may be called repeatedly to add more. Without it, any
     /// credentials (or none) are accepted.
+    ///
+    /// As the service does, a signature must cover `Host` and every `X-Amz-*`
+    /// header sent, be dated within 15 minutes of the server's clock, and
+    /// (SigV4) be scoped to that day, the service `dynamodb` and, when
+    /// [`region`](Self::region) is set, that region. Each refusal is the
+    /// service's error (`InvalidSignatureException` and its siblings).
     pub fn verify_signatures<I, K, S>(mut self, pairs: I) -> Self
     where
         I: IntoIterator<Item = (K, S)>,
@@ -110,6 +119,13 @@ impl LocalServerBuilder {
     {
         let keys = self.keys.get_or_insert_with(HashMap::new);
         keys.extend(pairs.into_iter().map(|(k, s)| (k.into(), s.into())));
+        self
+    }
+
+    /// The region SigV4 scopes must name when verifying signatures (default:
+    /// any region).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
         self
     }
 
@@ -173,10 +189,14 @@ impl LocalServerBuilder {
         let tls = self.tls.as_ref().map(TlsPem::acceptor).transpose()?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
+        if let Some(warning) = exposure_warning(addr, self.keys.is_some()) {
+            tracing::warn!("{warning}");
+        }
+        let region = self.region;
         let engine = Engine::new(self.engine_config);
         let shared = Arc::new(Shared {
             engine: engine.clone(),
-            verifier: self.keys.map(Verifier::new),
+            verifier: self.keys.map(|keys| Verifier::new(keys, region)),
             max_body_size: self.max_body_size,
             ids: RequestIds::new(),
         });
@@ -487,6 +507,18 @@ impl Drop for BackgroundServer {
     }
 }
 
+/// The warning to give when `addr` is reachable from other hosts while any
+/// credentials are accepted.
+pub(crate) fn exposure_warning(addr: SocketAddr, verifies: bool) -> Option<String> {
+    (!addr.ip().is_loopback() && !verifies).then(|| {
+        format!(
+            "dynamo-local serves {addr}, which other hosts can reach, and accepts ANY credentials: \
+             anyone who can connect can read, change and delete every table. \
+             Bind 127.0.0.1 or pass --verify-signatures KEY:SECRET."
+        )
+    })
+}
+
 /// `scheme://ip:port`, with an unspecified bind address shown as loopback.
 fn endpoint(scheme: &str, addr: SocketAddr) -> String {
     let mut addr = addr;
@@ -511,4 +543,26 @@ fn endpoint(scheme: &str, addr: SocketAddr) -> String {
 /// ```
 pub async fn start() -> io::Result<LocalServer> {
     LocalServer::builder().start().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_for_a_reachable_address_without_keys() {
+        let open = SocketAddr::from(([0, 0, 0, 0], 8000));
+        let warning = exposure_warning(open, false).expect("a warning");
+        assert!(warning.contains("ANY credentials"), "{warning}");
+        assert_eq!(exposure_warning(open, true), None);
+        assert_eq!(
+            exposure_warning(SocketAddr::from(([127, 0, 0, 1], 8000)), false),
+            None
+        );
+        assert!(exposure_warning(SocketAddr::from(([10, 0, 0, 5], 8000)), false).is_some());
+        assert_eq!(
+            exposure_warning("[::1]:8000".parse().expect("addr"), false),
+            None
+        );
+    }
 }
