@@ -8,7 +8,6 @@
 mod fakes;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -370,7 +369,7 @@ fn connect_to_region_finds_environment_keys() {
     }
     let dir = TempDir::new("child");
     let exe = std::env::current_exe().expect("test binary");
-    let status = std::process::Command::new(exe)
+    let output = std::process::Command::new(exe)
         .args([
             "--exact",
             "connect_to_region_finds_environment_keys",
@@ -382,9 +381,14 @@ fn connect_to_region_finds_environment_keys() {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "AKIDCHILD")
         .env("AWS_SECRET_ACCESS_KEY", "child-secret")
-        .status()
+        .output()
         .expect("child");
-    assert!(status.success());
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -410,5 +414,4 @@ fn debug_output_never_shows_secrets() {
     for secret in ["very-secret-value", "container-secret", "proxy-password"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
-    let _ = Arc::new(());
 }
