@@ -57,7 +57,7 @@ async fn silent_listener() -> (String, tokio::task::JoinHandle<()>) {
 #[tokio::test]
 async fn a_silent_endpoint_fails_within_the_connection_deadline() {
     let (url, task) = silent_listener().await;
-    let client = Client::builder()
+    let client = common::over_transport_under_test(Client::builder())
         .endpoint_url(url)
         .credentials(dynamo_core::Credentials::new(AKID, SECRET, None))
         .operation_timeout(Duration::from_millis(800))
@@ -74,7 +74,7 @@ async fn a_silent_endpoint_fails_within_the_connection_deadline() {
 #[tokio::test]
 async fn a_per_call_deadline_overrides_the_connection_one() {
     let (url, task) = silent_listener().await;
-    let client = Client::builder()
+    let client = common::over_transport_under_test(Client::builder())
         .endpoint_url(url)
         .credentials(dynamo_core::Credentials::new(AKID, SECRET, None))
         .build()
@@ -93,7 +93,7 @@ async fn a_closed_port_fails_within_two_seconds_with_default_settings() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", closed.local_addr().expect("addr"));
     drop(closed);
-    let client = Client::builder()
+    let client = common::over_transport_under_test(Client::builder())
         .endpoint_url(url)
         .credentials(dynamo_core::Credentials::new(AKID, SECRET, None))
         .build()
