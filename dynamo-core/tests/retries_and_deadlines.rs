@@ -141,6 +141,18 @@ async fn aws_max_attempts_and_profile_max_attempts_are_honoured() {
     assert_eq!(built.retry_config().retry_mode(), RetryMode::Standard);
     let _ = std::fs::remove_dir_all(&dir);
 
+    // Without settings the standard mode's 3; `legacy` is DynamoDB's 10.
+    let env = env_for(&server, &[]);
+    let built = ClientBuilder::from_env_with(|n| env.get(n).cloned())
+        .build()
+        .expect("client");
+    assert_eq!(built.retry_config().attempts(), 3);
+    let env = env_for(&server, &[("AWS_RETRY_MODE", "legacy")]);
+    let built = ClientBuilder::from_env_with(|n| env.get(n).cloned())
+        .build()
+        .expect("client");
+    assert_eq!(built.retry_config().attempts(), 10);
+
     for (var, value) in [("AWS_MAX_ATTEMPTS", "0"), ("AWS_RETRY_MODE", "eager")] {
         let env = env_for(&server, &[(var, value)]);
         let err = ClientBuilder::from_env_with(|n| env.get(n).cloned())

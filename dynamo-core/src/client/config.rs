@@ -17,6 +17,9 @@ use super::tls::CaBundle;
 use super::transport::{HttpSettings, ProxySetting};
 use crate::error::Error;
 
+/// Looks a setting up by variable, then profile key: its value and where it came from.
+type Setting<'a> = dyn Fn(&str, &str) -> Option<(String, String)> + 'a;
+
 /// Region used for signing when only an endpoint URL is given.
 const FALLBACK_REGION: &str = "us-east-1";
 
@@ -24,7 +27,7 @@ const FALLBACK_REGION: &str = "us-east-1";
 ///
 /// Settings are checked by [`ClientBuilder::build`], so a chain of setters
 /// needs no `?` per step. Defaults: the standard retry mode with 3 attempts
-/// (see [`RetryConfig`]); a 2 s connect timeout; 10 s per attempt; a 30 s
+/// ([`RetryConfig::standard`]); a 2 s connect timeout; 10 s per attempt; a 30 s
 /// deadline per call that retries and backoff stay within
 /// ([`ClientBuilder::operation_timeout`]); idle pooled connections kept 90 s;
 /// proxies from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`;
@@ -74,7 +77,7 @@ impl ClientBuilder {
             region: None,
             endpoint_url: None,
             credentials: None,
-            retry: RetryConfig::default(),
+            retry: RetryConfig::standard(),
             http: HttpSettings::default(),
             operation_timeout: ClientBuilder::DEFAULT_OPERATION_TIMEOUT,
             variant: EndpointVariant::default(),
@@ -163,10 +166,7 @@ impl ClientBuilder {
     }
 
     /// Reads the retry and endpoint-variant settings.
-    fn read_settings(
-        &mut self,
-        setting: &dyn Fn(&str, &str) -> Option<(String, String)>,
-    ) -> Result<(), Error> {
+    fn read_settings(&mut self, setting: &Setting<'_>) -> Result<(), Error> {
         if let Some((value, source)) = setting("AWS_RETRY_MODE", "retry_mode") {
             let mode = RetryMode::parse(&value).ok_or_else(|| {
                 Error::config(format!(
@@ -174,6 +174,9 @@ impl ClientBuilder {
                 ))
             })?;
             self.retry = self.retry.mode(mode);
+            if value.trim().eq_ignore_ascii_case("legacy") {
+                self.retry = self.retry.max_attempts(RetryConfig::DEFAULT_MAX_ATTEMPTS);
+            }
         }
         if let Some((value, source)) = setting("AWS_MAX_ATTEMPTS", "max_attempts") {
             let attempts = value

@@ -16,13 +16,17 @@
 //! may therefore be applied twice. Guard writes that must not repeat (an
 //! `ADD`, a counter) with an `Expected` condition.
 //!
-//! Defaults, as in the AWS SDKs' `standard` mode: at most
-//! [`RetryConfig::DEFAULT_MAX_ATTEMPTS`] (3) attempts in all, the first try
-//! included, waits drawn with *full jitter* from
-//! `0..=min(max_delay, base_delay · 2^retry)` where `retry` counts from 0,
-//! `base_delay` = 50 ms (DynamoDB's) and `max_delay` = 20 s. The environment
-//! sets the mode and attempts with `AWS_RETRY_MODE` and `AWS_MAX_ATTEMPTS`,
-//! or the profile's `retry_mode` and `max_attempts`.
+//! The client's default is [`RetryConfig::standard`], the AWS SDKs'
+//! `standard` mode: at most [`RetryConfig::STANDARD_MAX_ATTEMPTS`] (3)
+//! attempts in all, the first try included, waits drawn with *full jitter*
+//! from `0..=min(max_delay, base_delay · 2^retry)` where `retry` counts from
+//! 0, `base_delay` = 50 ms (DynamoDB's) and `max_delay` = 20 s. The
+//! environment sets the mode and attempts with `AWS_RETRY_MODE` and
+//! `AWS_MAX_ATTEMPTS`, or the profile's `retry_mode` and `max_attempts`;
+//! `legacy` means DynamoDB's legacy policy of
+//! [`RetryConfig::DEFAULT_MAX_ATTEMPTS`] (10) attempts. `RetryConfig::default()`
+//! is that legacy count too, which the typed layer's batches use for their
+//! rounds of unprocessed work.
 //!
 //! **Retry quota.** Each client holds a bucket of 500 tokens shared by all
 //! its calls: a retry takes 5 (10 after a timeout or a broken connection), a
@@ -88,8 +92,16 @@ pub struct RetryConfig {
 }
 
 impl RetryConfig {
-    /// Attempts in all by default, as in the AWS SDKs' standard mode.
-    pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+    /// Attempts in all of [`RetryConfig::default`]: the service model's
+    /// (DynamoDB's legacy policy).
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
+    /// Attempts in all of [`RetryConfig::standard`], the client's default.
+    pub const STANDARD_MAX_ATTEMPTS: u32 = 3;
+
+    /// The AWS SDKs' standard mode: 3 attempts, the client's default.
+    pub fn standard() -> RetryConfig {
+        RetryConfig::default().max_attempts(RetryConfig::STANDARD_MAX_ATTEMPTS)
+    }
     /// Default base of the exponential backoff.
     pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(50);
     /// Default cap of a single wait.
