@@ -152,6 +152,16 @@ impl Connection {
             .connect()
     }
 
+    /// A connection sharing an AWS SDK configuration's region, endpoint,
+    /// credentials, retry and timeout settings (feature `aws-config`).
+    ///
+    /// # Errors
+    /// Configuration errors, e.g. an `SdkConfig` without a region or endpoint.
+    #[cfg(feature = "aws-config")]
+    pub fn from_sdk_config(config: &aws_types::SdkConfig) -> Result<Connection, Error> {
+        ClientBuilder::from_sdk_config(config).connect()
+    }
+
     /// This connection with another deadline per call (see
     /// [`ClientBuilder::operation_timeout`]); shares everything else.
     #[must_use]

@@ -4,6 +4,10 @@
 //! refresh when they expire. No test reaches a real metadata address: every
 //! environment here is the test's own, with IMDS disabled or pointed at a
 //! fake.
+//!
+//! With the `aws-config` feature the chain is the SDK's (see sdk_config.rs).
+
+#![cfg(not(feature = "aws-config"))]
 
 mod fakes;
 

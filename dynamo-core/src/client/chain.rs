@@ -8,9 +8,10 @@
 //! 4. EC2 instance metadata (IMDSv2), unless `AWS_EC2_METADATA_DISABLED=true`.
 //!
 //! Assume-role profiles (`role_arn`), SSO profiles and web identity
-//! (`AWS_WEB_IDENTITY_TOKEN_FILE`) need STS or the SSO portal: they are
-//! resolved with the `aws-config` feature, and without it they are an error
-//! that names the profile and the feature.
+//! (`AWS_WEB_IDENTITY_TOKEN_FILE`) need STS or the SSO portal. With the
+//! `aws-config` feature the whole chain is the `aws-config` crate's (which
+//! reads the process environment and resolves all of these); without it they
+//! are an error that names the profile and the feature.
 //!
 //! The chain decides where credentials come from each time it is asked, so
 //! rotated keys, a re-written profile or a new container token are picked up
@@ -24,6 +25,7 @@ use super::credentials::{self, Credentials, CredentialsFuture, ProvideCredential
 use super::env::Env;
 use super::fetch::Fetcher;
 use super::imds::Imds;
+#[cfg(not(feature = "aws-config"))]
 use super::process;
 use super::profile::{ProfileFiles, ProfileSet};
 use crate::error::Error;
@@ -59,9 +61,12 @@ pub struct DefaultCredentialsChain {
     explicit: bool,
     files: ProfileFiles,
     fetcher: Fetcher,
+    #[cfg(feature = "aws-config")]
+    sdk: tokio::sync::OnceCell<super::sdk::SdkCredentials>,
 }
 
 /// Where the chain found credentials.
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 enum Source {
     Static(Credentials),
     Process(String),
@@ -91,6 +96,8 @@ impl DefaultCredentialsChain {
             explicit,
             files,
             fetcher: Fetcher::new(METADATA_TIMEOUT)?,
+            #[cfg(feature = "aws-config")]
+            sdk: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -99,6 +106,10 @@ impl DefaultCredentialsChain {
     /// # Errors
     /// As [`ProvideCredentials::provide_credentials`], short of the network.
     pub(crate) fn check(&self) -> Result<(), Error> {
+        // aws-config resolves its chain at the first call.
+        if cfg!(feature = "aws-config") {
+            return Ok(());
+        }
         self.plan().map(|_| ())
     }
 
@@ -170,6 +181,21 @@ impl DefaultCredentialsChain {
         Ok(credentials::credentials_from(set, profile).map(Source::Static))
     }
 
+    #[cfg(feature = "aws-config")]
+    async fn load(&self) -> Result<Credentials, Error> {
+        // The environment comes first in aws-config's chain too; reading it
+        // here keeps an environment given to `from_env_with` meaningful.
+        if let Some(creds) = credentials::EnvironmentCredentials::load(&|n| self.env.string(n)) {
+            return Ok(creds);
+        }
+        let sdk = self
+            .sdk
+            .get_or_try_init(|| super::sdk::default_chain(&self.profile))
+            .await?;
+        sdk.load().await
+    }
+
+    #[cfg(not(feature = "aws-config"))]
     async fn load(&self) -> Result<Credentials, Error> {
         match self.plan()? {
             Source::Static(creds) => Ok(creds),

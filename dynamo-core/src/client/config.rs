@@ -165,6 +165,51 @@ impl ClientBuilder {
         builder
     }
 
+    /// A builder taking the region, endpoint, FIPS and dual-stack settings,
+    /// credentials, retry and timeout settings of an AWS SDK configuration,
+    /// so an application that already uses the SDK shares them.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run() -> Result<(), dynamo_core::Error> {
+    /// let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    /// let client = dynamo_core::client::ClientBuilder::from_sdk_config(&sdk).build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "aws-config")]
+    pub fn from_sdk_config(config: &aws_types::SdkConfig) -> ClientBuilder {
+        use aws_smithy_types::retry::RetryMode as SdkMode;
+        let mut builder = ClientBuilder::new();
+        builder.region = config.region().map(|r| r.as_ref().to_owned());
+        builder.endpoint_url = config.endpoint_url().map(str::to_owned);
+        builder.variant = EndpointVariant {
+            fips: config.use_fips().unwrap_or(false),
+            dual_stack: config.use_dual_stack().unwrap_or(false),
+        };
+        if let Some(provider) = config.credentials_provider() {
+            builder.credentials = Some(Arc::new(super::sdk::SdkCredentials(provider)));
+        }
+        if let Some(retry) = config.retry_config() {
+            let mode = match retry.mode() {
+                SdkMode::Adaptive => RetryMode::Adaptive,
+                _ => RetryMode::Standard,
+            };
+            builder.retry = builder.retry.max_attempts(retry.max_attempts()).mode(mode);
+        }
+        if let Some(timeouts) = config.timeout_config() {
+            if let Some(t) = timeouts.connect_timeout() {
+                builder.http.connect_timeout = t;
+            }
+            if let Some(t) = timeouts.operation_attempt_timeout() {
+                builder.http.request_timeout = t;
+            }
+            if let Some(t) = timeouts.operation_timeout() {
+                builder.operation_timeout = t;
+            }
+        }
+        builder
+    }
+
     /// Reads the retry and endpoint-variant settings.
     fn read_settings(&mut self, setting: &Setting<'_>) -> Result<(), Error> {
         if let Some((value, source)) = setting("AWS_RETRY_MODE", "retry_mode") {

@@ -231,6 +231,7 @@ pub(crate) fn credentials_from(set: &ProfileSet, profile: &str) -> Option<Creden
     Some(Credentials::new(id, secret, value("aws_session_token")))
 }
 
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 /// Parses an RFC 3339 `Expiration` (e.g. `2026-12-02T18:00:00Z`).
 pub(crate) fn parse_expiration(text: &str, what: &str) -> Result<SystemTime, Error> {
     use aws_smithy_types::DateTime;
@@ -247,6 +248,7 @@ pub(crate) fn parse_expiration(text: &str, what: &str) -> Result<SystemTime, Err
 
 /// The credentials JSON of the container endpoint and instance metadata:
 /// `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`.
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct ServedCredentials {
@@ -257,6 +259,7 @@ pub(crate) struct ServedCredentials {
     pub(crate) expiration: Option<String>,
 }
 
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 impl ServedCredentials {
     /// Parses a credentials answer; `what` names the source in errors (the
     /// body itself is never quoted: it holds secrets).

@@ -14,6 +14,7 @@ use super::fetch::Fetcher;
 use crate::error::Error;
 
 const TOKEN_TTL_SECONDS: &str = "21600";
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
 const REGION_PATH: &str = "/latest/meta-data/placement/region";
 
@@ -45,6 +46,7 @@ impl Imds {
     }
 
     /// The base URL, for messages.
+    #[cfg_attr(feature = "aws-config", allow(dead_code))]
     pub(crate) fn base(&self) -> &str {
         &self.base
     }
@@ -86,6 +88,7 @@ impl Imds {
     }
 
     /// The instance role's credentials.
+    #[cfg_attr(feature = "aws-config", allow(dead_code))]
     pub(crate) async fn credentials(&self, fetcher: &Fetcher) -> Result<Credentials, Error> {
         let what = "instance metadata credentials";
         let token = self.token(fetcher, what).await?;

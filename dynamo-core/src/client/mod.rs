@@ -9,17 +9,21 @@
 
 mod chain;
 mod config;
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 mod container;
 mod credentials;
 mod endpoint;
 mod env;
 mod fetch;
 mod imds;
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
 mod process;
 mod profile;
 mod proxy;
 mod rate_limit;
 pub mod retry;
+#[cfg(feature = "aws-config")]
+mod sdk;
 mod signing;
 pub mod telemetry;
 mod tls;

@@ -13,7 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, Response};
-use http_body_util::Full;
+
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -27,6 +28,7 @@ pub(crate) struct Seen {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 type Handler = dyn Fn(&Seen) -> (u16, String) + Send + Sync;
@@ -53,17 +55,28 @@ impl Fake {
                 let log = log.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |req: Request<Incoming>| {
-                        let seen = Seen {
-                            method: req.method().clone(),
-                            path: req.uri().path().to_owned(),
-                            headers: req.headers().clone(),
-                        };
-                        let (status, body) = handler(&seen);
-                        log.lock().expect("lock").push(seen);
-                        let mut response = Response::new(Full::new(Bytes::from(body)));
-                        *response.status_mut() =
-                            http::StatusCode::from_u16(status).expect("status");
-                        async move { Ok::<_, Infallible>(response) }
+                        let handler = handler.clone();
+                        let log = log.clone();
+                        async move {
+                            let (parts, body) = req.into_parts();
+                            let body = body
+                                .collect()
+                                .await
+                                .map(|b| b.to_bytes())
+                                .unwrap_or_default();
+                            let seen = Seen {
+                                method: parts.method,
+                                path: parts.uri.path().to_owned(),
+                                headers: parts.headers,
+                                body: String::from_utf8_lossy(&body).into_owned(),
+                            };
+                            let (status, body) = handler(&seen);
+                            log.lock().expect("lock").push(seen);
+                            let mut response = Response::new(Full::new(Bytes::from(body)));
+                            *response.status_mut() =
+                                http::StatusCode::from_u16(status).expect("status");
+                            Ok::<_, Infallible>(response)
+                        }
                     });
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
