@@ -42,7 +42,11 @@ const NEEDS_AWS_CONFIG: [&str; 5] = [
     "credential_source",
 ];
 
-/// The default credential chain (see the [module docs](self)).
+/// The default credential chain: the environment's keys, then the profile's
+/// `credential_process` or static keys, then container credentials, then EC2
+/// instance metadata (IMDSv2) unless `AWS_EC2_METADATA_DISABLED=true`. With
+/// the `aws-config` feature, everything after the environment's keys is the
+/// `aws-config` crate's chain (adding assume-role, web identity and SSO).
 ///
 /// # Example
 /// ```no_run
