@@ -196,3 +196,25 @@ async fn adaptive_mode_recovers_after_throttling() {
     client.list_tables(&list()).await.expect("third attempt");
     assert_eq!(server.count(), 3);
 }
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_fails_within_two_seconds() {
+    // `.invalid` never resolves; the resolver is bounded by the connect timeout.
+    let client = common::over_transport_under_test(Client::builder())
+        .endpoint_url("http://dynamo.does-not-resolve.invalid:8000")
+        .credentials(dynamo_core::Credentials::new(AKID, SECRET, None))
+        .no_proxy()
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let err = client.list_tables(&list()).await.expect_err("no such name");
+    assert!(
+        started.elapsed() < Duration::from_secs(2) + MARGIN,
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(err.kind(), ErrorKind::Transport | ErrorKind::Timeout),
+        "{err}"
+    );
+}

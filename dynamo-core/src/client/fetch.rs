@@ -9,9 +9,9 @@ use http::{HeaderName, HeaderValue, Method, Request, Uri};
 use http_body_util::{BodyExt, Empty};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+use super::dns::{self, Tcp};
 use super::tls;
 use crate::error::Error;
 
@@ -25,7 +25,7 @@ pub(crate) struct Fetched {
 /// An HTTP(S) client with one timeout for a whole exchange.
 #[derive(Clone)]
 pub(crate) struct Fetcher {
-    http: HyperClient<HttpsConnector<HttpConnector>, Empty<Bytes>>,
+    http: HyperClient<HttpsConnector<Tcp>, Empty<Bytes>>,
     timeout: Duration,
 }
 
@@ -40,9 +40,7 @@ impl std::fmt::Debug for Fetcher {
 impl Fetcher {
     /// A client whose exchanges, connection included, take at most `timeout`.
     pub(crate) fn new(timeout: Duration) -> Result<Fetcher, Error> {
-        let mut tcp = HttpConnector::new();
-        tcp.set_connect_timeout(Some(timeout));
-        tcp.enforce_http(false);
+        let tcp = dns::tcp(timeout);
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls::client_config(None)?)
             .https_or_http()

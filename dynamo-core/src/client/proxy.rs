@@ -10,11 +10,12 @@ use std::task::{Context, Poll};
 
 use http::{HeaderValue, Uri};
 use hyper::rt::{Read, ReadBufCursor, Write};
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
+use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
+use super::dns::Tcp;
 use super::env::Env;
 use crate::error::Error;
 
@@ -102,11 +103,11 @@ impl ProxySetting {
 #[derive(Clone)]
 pub(crate) struct Forward {
     proxy: Uri,
-    tcp: HttpConnector,
+    tcp: Tcp,
 }
 
 impl Forward {
-    pub(crate) fn new(proxy: Uri, tcp: HttpConnector) -> Forward {
+    pub(crate) fn new(proxy: Uri, tcp: Tcp) -> Forward {
         Forward { proxy, tcp }
     }
 }

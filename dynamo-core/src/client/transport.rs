@@ -21,12 +21,12 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Deserialize;
 use url::Url;
 
+use super::dns::{self, Tcp};
 use super::env::Env;
 use super::proxy::Forward;
 pub(crate) use super::proxy::ProxySetting;
@@ -71,8 +71,8 @@ type Body = Full<Bytes>;
 
 /// The HTTP client underneath, by route.
 enum Http {
-    Direct(HyperClient<HttpsConnector<HttpConnector>, Body>),
-    Tunnel(HyperClient<HttpsConnector<Tunnel<HttpConnector>>, Body>),
+    Direct(HyperClient<HttpsConnector<Tcp>, Body>),
+    Tunnel(HyperClient<HttpsConnector<Tunnel<Tcp>>, Body>),
     Forward(HyperClient<Forward, Body>, Option<HeaderValue>),
     #[cfg(feature = "reqwest")]
     Reqwest(reqwest::Client),
@@ -132,10 +132,7 @@ impl Transport {
         if let Some(client) = settings.reqwest {
             return Ok(Http::Reqwest(client));
         }
-        let mut tcp = HttpConnector::new();
-        tcp.set_connect_timeout(Some(settings.connect_timeout));
-        tcp.set_nodelay(true);
-        tcp.enforce_http(false);
+        let tcp = dns::tcp(settings.connect_timeout);
         let route = settings.proxy.route(uri)?;
         let builder = || {
             let mut b = HyperClient::builder(TokioExecutor::new());
