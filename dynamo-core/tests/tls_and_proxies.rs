@@ -308,16 +308,33 @@ async fn http_proxy_from_env_and_no_proxy_bypass() {
         .expect("via HTTP_PROXY");
     assert_eq!(proxy.seen().len(), 1);
 
+    // Listed in NO_PROXY, the host is resolved directly, which fails: the
+    // proxy never sees the request.
     let env = base(
-        format!("http://127.0.0.1:{port}"),
-        Some("localhost, 127.0.0.1"),
+        format!("http://{PROXY_ONLY_HOST}:{port}"),
+        Some("localhost, .proxy-only.test"),
     );
-    list(&env_builder(&env).build().expect("client"))
+    let err = list(&env_builder(&env).build().expect("client"))
         .await
-        .expect("direct");
+        .expect_err("bypassed the proxy, so the name does not resolve");
+    assert!(
+        matches!(err.kind(), ErrorKind::Transport | ErrorKind::Timeout),
+        "{err}"
+    );
     assert_eq!(
         proxy.seen().len(),
         1,
-        "NO_PROXY host went through the proxy"
+        "a NO_PROXY host went through the proxy"
+    );
+
+    // Loopback endpoints never take the proxy variables.
+    let env = base(format!("http://127.0.0.1:{port}"), None);
+    list(&env_builder(&env).build().expect("client"))
+        .await
+        .expect("direct to loopback");
+    assert_eq!(
+        proxy.seen().len(),
+        1,
+        "a loopback endpoint went through the proxy"
     );
 }

@@ -82,6 +82,11 @@ impl ProxySetting {
 
     /// The proxy for `endpoint`, if one applies.
     pub(crate) fn route(&self, endpoint: &Uri) -> Result<Option<Route>, Error> {
+        // As Go's HTTP client does, proxy variables never apply to loopback
+        // (a local dynamo-local or emulator); an explicit proxy still does.
+        if matches!(self, ProxySetting::Env(_)) && is_loopback(endpoint) {
+            return Ok(None);
+        }
         let Some(intercept) = self.matcher().and_then(|m| m.intercept(endpoint)) else {
             return Ok(None);
         };
@@ -96,6 +101,15 @@ impl ProxySetting {
             auth: intercept.basic_auth().cloned(),
         }))
     }
+}
+
+fn is_loopback(uri: &Uri) -> bool {
+    let host = uri.host().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Connects every request to the proxy and marks the connection proxied, so
@@ -188,6 +202,13 @@ mod tests {
         assert!(http.is_some_and(|r| r.auth.is_none() && r.proxy.port_u16() == Some(3129)));
         assert!(setting.route(&uri("http://a.internal.example/"))?.is_none());
         assert!(setting.route(&uri("http://10.1.2.3/"))?.is_none());
+        assert!(setting.route(&uri("http://127.0.0.1:8000/"))?.is_none());
+        assert!(setting.route(&uri("http://[::1]:8000/"))?.is_none());
+        let explicit = ProxySetting::Url {
+            url: "http://127.0.0.1:3128".into(),
+            no_proxy: None,
+        };
+        assert!(explicit.route(&uri("http://127.0.0.1:8000/"))?.is_some());
         assert!(!format!("{setting:?}").contains("pw"));
         Ok(())
     }
