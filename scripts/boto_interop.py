@@ -84,6 +84,16 @@ def local_connection(port, key=KEY, secret=SECRET, **kw):
                   region=region, port=port, is_secure=False, **kw)
 
 
+def signing_as_dynamodb(conn, region="us-east-1"):
+    """Makes boto sign with the scope <region>/dynamodb, as it does for the
+    service's own host names (for `localhost` it derives localhost/localhost,
+    which a verifying dynamo-local refuses as AWS would)."""
+    layer1 = conn.layer1 if isinstance(conn, Layer2) else conn
+    layer1.auth_service_name = "dynamodb"
+    layer1.auth_region_name = region
+    return conn
+
+
 def expect_error(exc_type, func, code=None):
     try:
         func()
@@ -572,30 +582,41 @@ def run_checks(port):
 def run_signature_checks(verify_port):
     @step
     def verify_mode_accepts_the_right_key():
-        conn = local_connection(verify_port)
+        conn = signing_as_dynamodb(local_connection(verify_port))
         assert conn.list_tables() == []
         table = create(conn, "signed", "id", str)
         table.new_item("k", attrs={"text": "caf\u00e9"}).put()
         assert table.get_item("k")["text"] == "caf\u00e9"
         redirect_all_connections(verify_port)
         try:
-            regional = boto.dynamodb.connect_to_region(
-                "us-east-1", aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+            regional = signing_as_dynamodb(boto.dynamodb.connect_to_region(
+                "us-east-1", aws_access_key_id=KEY, aws_secret_access_key=SECRET))
             assert "signed" in regional.list_tables()
         finally:
             clear_redirect()
 
     @step
     def verify_mode_refuses_a_wrong_secret():
-        conn = local_connection(verify_port, secret="WRONG")
+        conn = signing_as_dynamodb(local_connection(verify_port, secret="WRONG"))
         error = expect_error(DynamoDBResponseError, conn.list_tables, "InvalidSignatureException")
         assert error.status == 400
         assert error.error_message.startswith("The request signature we calculated"), error.error_message
 
     @step
     def verify_mode_refuses_an_unknown_key():
-        conn = local_connection(verify_port, key="NOBODY")
+        conn = signing_as_dynamodb(local_connection(verify_port, key="NOBODY"))
         expect_error(DynamoDBResponseError, conn.list_tables, "UnrecognizedClientException")
+
+    @step
+    def verify_mode_refuses_another_scope():
+        for service, region, expected in [
+                ("localhost", "us-east-1", "Credential should be scoped to correct service: 'dynamodb'."),
+                ("dynamodb", "eu-west-1", "Credential should be scoped to a valid region, not 'eu-west-1'.")]:
+            conn = local_connection(verify_port)
+            conn.layer1.auth_service_name = service
+            conn.layer1.auth_region_name = region
+            error = expect_error(DynamoDBResponseError, conn.list_tables, "InvalidSignatureException")
+            assert error.error_message.startswith(expected), error.error_message
 
 
 def run_transition_checks(delay_port):

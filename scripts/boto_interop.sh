@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs boto 2.49 (the reference client of API 2011-12-05) against dynamo-local:
 # every step of the seed tutorial plus query/scan/batch/conditional/update/type
-# checks, signature verification against a second server and table state
+# checks, signature verification against a second server (boto told to sign
+# with the scope us-east-1/dynamodb, as it does for the service's own host
+# names; the scope it derives from `localhost` is refused) and table state
 # transitions against a third (--transition-delay-ms).
 #
 # Usage: scripts/boto_interop.sh
@@ -59,7 +61,7 @@ start_server() {
 
 start_server "$scratch/open.log"
 port=$started_port
-start_server "$scratch/verify.log" --verify-signatures AKID:SECRET
+start_server "$scratch/verify.log" --verify-signatures AKID:SECRET --region us-east-1
 verify_port=$started_port
 start_server "$scratch/delay.log" --transition-delay-ms 300
 delay_port=$started_port

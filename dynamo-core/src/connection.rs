@@ -104,12 +104,71 @@ impl Connection {
         Ok(Connection::new(Client::from_env()?))
     }
 
-    /// A connection to `region` with credentials from the environment.
+    /// Like [`Connection::from_env`], but on EC2 without a configured region
+    /// reads the instance's region from instance metadata.
+    ///
+    /// # Errors
+    /// Configuration and credential errors.
+    pub async fn load_from_env() -> Result<Connection, Error> {
+        Ok(Connection::new(ClientBuilder::from_env().load().await?))
+    }
+
+    /// A connection to `region`, finding credentials (and every other
+    /// setting) as [`Connection::from_env`] does.
     ///
     /// # Errors
     /// Configuration and credential errors.
     pub fn connect_to_region(region: &str) -> Result<Connection, Error> {
-        Ok(Connection::new(Client::builder().region(region).build()?))
+        ClientBuilder::from_env().region(region).connect()
+    }
+
+    /// A connection to `region` signing with these keys, as the seed's
+    /// `connect_to_region(region, aws_access_key_id=…, aws_secret_access_key=…)`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # fn run() -> Result<(), dynamo_core::Error> {
+    /// let conn = dynamo_core::Connection::connect_to_region_with_keys(
+    ///     "us-west-2",
+    ///     "<YOUR_AWS_KEY_ID>",
+    ///     "<YOUR_AWS_SECRET_KEY>",
+    /// )?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// A configuration error when `region` is not a region name.
+    pub fn connect_to_region_with_keys(
+        region: &str,
+        access_key_id: &str,
+        secret_access_key: &str,
+    ) -> Result<Connection, Error> {
+        Client::builder()
+            .region(region)
+            .credentials(crate::client::Credentials::new(
+                access_key_id,
+                secret_access_key,
+                None,
+            ))
+            .connect()
+    }
+
+    /// A connection sharing an AWS SDK configuration's region, endpoint,
+    /// credentials, retry and timeout settings (feature `aws-config`).
+    ///
+    /// # Errors
+    /// Configuration errors, e.g. an `SdkConfig` without a region or endpoint.
+    #[cfg(feature = "aws-config")]
+    pub fn from_sdk_config(config: &aws_types::SdkConfig) -> Result<Connection, Error> {
+        ClientBuilder::from_sdk_config(config).connect()
+    }
+
+    /// This connection with another deadline per call (see
+    /// [`ClientBuilder::operation_timeout`]); shares everything else.
+    #[must_use]
+    pub fn with_operation_timeout(mut self, timeout: Duration) -> Connection {
+        self.client = self.client.with_operation_timeout(timeout);
+        self
     }
 
     /// How long table changes are waited for (default 10 minutes).

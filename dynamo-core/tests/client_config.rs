@@ -118,6 +118,59 @@ fn endpoints_by_partition() {
 }
 
 #[test]
+fn fips_and_dual_stack_from_env_profile_and_builder() {
+    let files = Files::new("variants");
+    let env = files.env(&[
+        ("AWS_PROFILE", "x"),
+        ("AWS_USE_FIPS_ENDPOINT", "true"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
+    // Profile x is in cn-north-1.
+    assert_eq!(
+        build(&env).endpoint(),
+        "https://dynamodb-fips.cn-north-1.amazonaws.com.cn/"
+    );
+    let config = files.dir.join("config");
+    std::fs::write(
+        &config,
+        "[default]\nregion = eu-west-1\nuse_dualstack_endpoint = true\n",
+    )
+    .expect("write");
+    let env = files.env(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+    assert_eq!(
+        build(&env).endpoint(),
+        "https://dynamodb.eu-west-1.api.aws/"
+    );
+    let both = Client::builder()
+        .region("us-gov-east-1")
+        .use_fips(true)
+        .use_dual_stack(true)
+        .credentials(dynamo_core::Credentials::new("A", "B", None))
+        .build()
+        .expect("client");
+    assert_eq!(
+        both.endpoint(),
+        "https://dynamodb-fips.us-gov-east-1.api.aws/"
+    );
+    let err = Client::builder()
+        .endpoint_url("http://127.0.0.1:8000")
+        .use_fips(true)
+        .credentials(dynamo_core::Credentials::new("A", "B", None))
+        .build()
+        .expect_err("FIPS with a custom endpoint");
+    assert_eq!(err.kind(), ErrorKind::Config);
+    let env = files.env(&[
+        ("AWS_USE_DUALSTACK_ENDPOINT", "yes"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
+    let err = builder(&env).build().expect_err("not a boolean");
+    assert!(
+        err.to_string().contains("AWS_USE_DUALSTACK_ENDPOINT"),
+        "{err}"
+    );
+}
+
+#[test]
 fn default_profile_gives_region_from_config_file() {
     let files = Files::new("default");
     let client = build(&files.env(&[]));

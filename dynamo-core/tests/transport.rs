@@ -276,7 +276,7 @@ async fn connection_refused_is_retried_then_reported() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    let client = Client::builder()
+    let client = common::over_transport_under_test(Client::builder())
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .credentials(Credentials::new(AKID, SECRET, None))
         .retry_config(fast_retry(3))
@@ -302,7 +302,7 @@ async fn dropped_connections_are_retried_up_to_the_limit() {
             drop(stream);
         }
     });
-    let client = Client::builder()
+    let client = common::over_transport_under_test(Client::builder())
         .endpoint_url(format!("http://{addr}"))
         .credentials(Credentials::new(AKID, SECRET, None))
         .retry_config(fast_retry(4))
@@ -459,4 +459,25 @@ async fn concurrent_calls_on_spawned_tasks_share_one_credentials_load() {
     }
     assert_eq!(server.count(), 8);
     assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+}
+
+/// With `--features reqwest`, requests go through the user's own client.
+#[cfg(feature = "reqwest")]
+#[tokio::test]
+async fn the_users_reqwest_client_sends_the_requests() {
+    let server = Server::start(verifying(SECRET, |_, _| Reply::ok(TABLES))).await;
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-sent-by", http::HeaderValue::from_static("users-reqwest"));
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("reqwest client");
+    let client = server
+        .client_builder()
+        .reqwest_client(http)
+        .build()
+        .expect("client");
+    expect_tables(&client.list_tables(&list()).await.expect("list"));
+    let seen = server.requests();
+    assert_eq!(seen[0].header("x-sent-by"), Some("users-reqwest"));
 }

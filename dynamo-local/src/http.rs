@@ -144,7 +144,7 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, 
             headers: &parts.headers,
             body: &body,
         };
-        if let Err(error) = verifier.verify(&signed) {
+        if let Err(error) = verifier.verify(&signed, std::time::SystemTime::now()) {
             return (Some(operation.to_owned()), auth_reply(&error));
         }
     }

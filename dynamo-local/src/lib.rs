@@ -37,5 +37,6 @@ pub mod faults;
 mod auth;
 mod http;
 mod server;
+mod tls;
 
 pub use server::{BackgroundServer, DEFAULT_MAX_BODY_SIZE, LocalServer, LocalServerBuilder, start};

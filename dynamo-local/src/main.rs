@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,22 +18,30 @@ Options:
   --bind ADDR                 address to listen on (default 127.0.0.1)
   --verify-signatures KEY:SECRET
                               verify SigV4/AWS3 signatures against this key pair
-                              (repeatable; default: accept any credentials)
+                              (repeatable; default: accept ANY credentials). A signature
+                              must cover Host and every X-Amz-* header and be dated
+                              within 15 minutes; its SigV4 scope must name that day
+                              and the service dynamodb
+  --region REGION             the region SigV4 scopes must name (default: any)
   --transition-delay-ms N     milliseconds tables stay CREATING/UPDATING/DELETING (default 0)
   --max-body-bytes N          largest accepted request body (default 1048576)
+  --tls-cert FILE             serve HTTPS with this PEM certificate chain (needs --tls-key)
+  --tls-key FILE              the PEM private key of --tls-cert
   -h, --help                  print this help
 
 Logging: set RUST_LOG (e.g. RUST_LOG=debug logs one line per request).
 ";
 
-/// Command-line options.
-#[derive(Debug)]
+/// Command-line options (no `Debug`: they hold secrets).
 struct Options {
     ip: IpAddr,
     port: u16,
     keys: Vec<(String, String)>,
+    region: Option<String>,
     transition_delay: Duration,
     max_body_bytes: usize,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
 }
 
 /// What the command line asks for.
@@ -46,8 +55,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 8000,
         keys: Vec::new(),
+        region: None,
         transition_delay: Duration::ZERO,
         max_body_bytes: dynamo_local::DEFAULT_MAX_BODY_SIZE,
+        tls_cert: None,
+        tls_key: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -81,12 +93,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
                     .ok_or_else(|| "--verify-signatures expects KEY:SECRET".to_owned())?;
                 options.keys.push((key.to_owned(), secret.to_owned()));
             }
+            "--region" => options.region = Some(value()?),
             "--transition-delay-ms" => {
                 options.transition_delay = Duration::from_millis(parse_number(&flag, &value()?)?);
             }
             "--max-body-bytes" => options.max_body_bytes = parse_number(&flag, &value()?)?,
+            "--tls-cert" => options.tls_cert = Some(PathBuf::from(value()?)),
+            "--tls-key" => options.tls_key = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument `{arg}`")),
         }
+    }
+    if options.tls_cert.is_some() != options.tls_key.is_some() {
+        return Err("--tls-cert and --tls-key go together".to_owned());
     }
     Ok(Command::Serve(options))
 }
@@ -145,6 +163,17 @@ async fn serve(options: Options) -> std::io::Result<()> {
         .max_body_size(options.max_body_bytes);
     if !options.keys.is_empty() {
         builder = builder.verify_signatures(options.keys);
+    }
+    if let Some(region) = options.region {
+        builder = builder.region(region);
+    }
+    if let (Some(cert), Some(key)) = (&options.tls_cert, &options.tls_key) {
+        let read = |path: &PathBuf| {
+            std::fs::read(path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
+            })
+        };
+        builder = builder.tls_pem(read(cert)?, read(key)?);
     }
     let server = builder.start().await?;
     println!("dynamo-local listening on {}", server.endpoint());
@@ -211,6 +240,11 @@ mod tests {
             "250",
             "--max-body-bytes",
             "10",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key=k.pem",
+            "--region",
+            "us-east-1",
         ]) else {
             panic!("expected options")
         };
@@ -225,6 +259,9 @@ mod tests {
         );
         assert_eq!(options.transition_delay, Duration::from_millis(250));
         assert_eq!(options.max_body_bytes, 10);
+        assert_eq!(options.tls_cert, Some(PathBuf::from("c.pem")));
+        assert_eq!(options.tls_key, Some(PathBuf::from("k.pem")));
+        assert_eq!(options.region.as_deref(), Some("us-east-1"));
     }
 
     #[test]
@@ -235,6 +272,7 @@ mod tests {
             &["--port", "x"],
             &["--bind", "nope"],
             &["--verify-signatures", "nokey"],
+            &["--tls-cert", "c.pem"],
             &["--what"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");

@@ -10,19 +10,24 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 
 use crate::auth::Verifier;
 use crate::engine::{Engine, EngineConfig};
 use crate::http::{RequestIds, Shared, handle};
+use crate::tls::TlsPem;
 
 /// Default request body limit: 1 MiB, the service's HTTP payload limit.
 pub const DEFAULT_MAX_BODY_SIZE: usize = 1024 * 1024;
 /// How long [`LocalServer::shutdown`] waits for in-flight requests.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long a client may take to complete the TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Configures and starts a [`LocalServer`].
 ///
@@ -41,13 +46,34 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct LocalServerBuilder {
     addr: SocketAddr,
     keys: Option<HashMap<String, String>>,
+    region: Option<String>,
     engine_config: EngineConfig,
     max_body_size: usize,
+    tls: Option<TlsPem>,
+}
+
+/// Shows the access keys but never their secrets, nor the TLS key.
+impl std::fmt::Debug for LocalServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let access_keys = self.keys.as_ref().map(|keys| {
+            let mut names: Vec<&str> = keys.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            names
+        });
+        f.debug_struct("LocalServerBuilder")
+            .field("addr", &self.addr)
+            .field("access_keys", &access_keys)
+            .field("region", &self.region)
+            .field("engine_config", &self.engine_config)
+            .field("max_body_size", &self.max_body_size)
+            .field("tls", &self.tls)
+            .finish()
+    }
 }
 
 impl Default for LocalServerBuilder {
@@ -55,8 +81,10 @@ impl Default for LocalServerBuilder {
         LocalServerBuilder {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             keys: None,
+            region: None,
             engine_config: EngineConfig::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            tls: None,
         }
     }
 }
@@ -77,6 +105,12 @@ impl LocalServerBuilder {
     /// Verifies SigV4 and AWS3 signatures against these `(access key, secret)`
     /// pairs; may be called repeatedly to add more. Without it, any
     /// credentials (or none) are accepted.
+    ///
+    /// As the service does, a signature must cover `Host` and every `X-Amz-*`
+    /// header sent, be dated within 15 minutes of the server's clock, and
+    /// (SigV4) be scoped to that day, the service `dynamodb` and, when
+    /// [`region`](Self::region) is set, that region. Each refusal is the
+    /// service's error (`InvalidSignatureException` and its siblings).
     pub fn verify_signatures<I, K, S>(mut self, pairs: I) -> Self
     where
         I: IntoIterator<Item = (K, S)>,
@@ -85,6 +119,13 @@ impl LocalServerBuilder {
     {
         let keys = self.keys.get_or_insert_with(HashMap::new);
         keys.extend(pairs.into_iter().map(|(k, s)| (k.into(), s.into())));
+        self
+    }
+
+    /// The region SigV4 scopes must name when verifying signatures (default:
+    /// any region).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
         self
     }
 
@@ -112,25 +153,60 @@ impl LocalServerBuilder {
         self
     }
 
+    /// Serves HTTPS instead of HTTP, with this certificate chain (PEM, leaf
+    /// first) and its private key (PEM: PKCS#8, PKCS#1 or SEC1). The PEM is
+    /// checked by [`start`](Self::start), which fails with
+    /// [`io::ErrorKind::InvalidInput`] when it is unusable.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let cert = std::fs::read("cert.pem")?;
+    /// let key = std::fs::read("key.pem")?;
+    /// let server = dynamo_local::LocalServer::builder()
+    ///     .tls_pem(cert, key)
+    ///     .start()
+    ///     .await?;
+    /// assert!(server.endpoint().starts_with("https://"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn tls_pem(
+        mut self,
+        cert_chain_pem: impl Into<Vec<u8>>,
+        key_pem: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.tls = Some(TlsPem::new(cert_chain_pem.into(), key_pem.into()));
+        self
+    }
+
     /// Binds the socket and starts serving on the current tokio runtime.
     ///
     /// # Errors
-    /// Fails when the address cannot be bound.
+    /// Fails when the address cannot be bound, or the TLS certificate or key
+    /// is unusable.
     pub async fn start(self) -> io::Result<LocalServer> {
+        let tls = self.tls.as_ref().map(TlsPem::acceptor).transpose()?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
+        if let Some(warning) = exposure_warning(addr, self.keys.is_some()) {
+            tracing::warn!("{warning}");
+        }
+        let region = self.region;
         let engine = Engine::new(self.engine_config);
         let shared = Arc::new(Shared {
             engine: engine.clone(),
-            verifier: self.keys.map(Verifier::new),
+            verifier: self.keys.map(|keys| Verifier::new(keys, region)),
             max_body_size: self.max_body_size,
             ids: RequestIds::new(),
         });
         let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, shared, stopped));
-        tracing::info!(%addr, "dynamo-local listening");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let task = tokio::spawn(serve(listener, tls, shared, stopped));
+        tracing::info!(%addr, scheme, "dynamo-local listening");
         Ok(LocalServer {
             addr,
+            scheme,
             engine,
             stop: Some(stop),
             task: Some(task),
@@ -155,11 +231,12 @@ impl LocalServerBuilder {
         let thread = std::thread::Builder::new()
             .name("dynamo-local".to_owned())
             .spawn(move || run_background(self, ready))?;
-        let (addr, engine, stop) = started
+        let (addr, scheme, engine, stop) = started
             .recv()
             .map_err(|_| io::Error::other("dynamo-local server thread exited"))??;
         Ok(BackgroundServer {
             addr,
+            scheme,
             engine,
             stop: Some(stop),
             thread: Some(thread),
@@ -167,7 +244,7 @@ impl LocalServerBuilder {
     }
 }
 
-type Started = io::Result<(SocketAddr, Engine, oneshot::Sender<()>)>;
+type Started = io::Result<(SocketAddr, &'static str, Engine, oneshot::Sender<()>)>;
 
 /// Body of the background thread: a current-thread runtime serving until stopped.
 fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<Started>) {
@@ -191,7 +268,12 @@ fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<St
         };
         let (stop, stopped) = oneshot::channel();
         if ready
-            .send(Ok((server.addr, server.engine.clone(), stop)))
+            .send(Ok((
+                server.addr,
+                server.scheme,
+                server.engine.clone(),
+                stop,
+            )))
             .is_ok()
         {
             // Resolves on an explicit stop and when the handle is dropped.
@@ -202,7 +284,12 @@ fn run_background(builder: LocalServerBuilder, ready: std::sync::mpsc::Sender<St
 }
 
 /// Accepts connections until told to stop, then drains them gracefully.
-async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.keep_alive(true);
@@ -213,12 +300,20 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
                     // boto writes headers and body separately; without NODELAY
                     // Nagle + delayed ACK would add ~40 ms per request.
                     let _ = stream.set_nodelay(true);
-                    let shared = Arc::clone(&shared);
-                    let service = service_fn(move |request| handle(Arc::clone(&shared), request));
-                    let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                    let connection = Connection {
+                        http: http.clone(),
+                        shared: Arc::clone(&shared),
+                        watcher: graceful.watcher(),
+                    };
+                    let tls = tls.clone();
                     tokio::spawn(async move {
-                        if let Err(error) = connection.await {
-                            tracing::debug!(%peer, %error, "connection ended with an error");
+                        match tls {
+                            None => connection.serve(peer, stream).await,
+                            Some(tls) => match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(stream)).await {
+                                Ok(Ok(stream)) => connection.serve(peer, stream).await,
+                                Ok(Err(error)) => tracing::debug!(%peer, %error, "TLS handshake failed"),
+                                Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                            },
                         }
                     });
                 }
@@ -240,6 +335,30 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
     }
 }
 
+/// What one accepted connection needs to be served.
+struct Connection {
+    http: http1::Builder,
+    shared: Arc<Shared>,
+    watcher: Watcher,
+}
+
+impl Connection {
+    /// Serves HTTP/1.1 on `stream` (plain TCP or TLS) until it closes.
+    async fn serve<S>(self, peer: SocketAddr, stream: S)
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let shared = self.shared;
+        let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+        let connection = self
+            .watcher
+            .watch(self.http.serve_connection(TokioIo::new(stream), service));
+        if let Err(error) = connection.await {
+            tracing::debug!(%peer, %error, "connection ended with an error");
+        }
+    }
+}
+
 /// A running server on the caller's tokio runtime.
 ///
 /// Dropping it stops accepting connections; [`LocalServer::shutdown`] also
@@ -258,6 +377,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
 /// ```
 pub struct LocalServer {
     addr: SocketAddr,
+    scheme: &'static str,
     engine: Engine,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -292,9 +412,10 @@ impl LocalServer {
         self.addr
     }
 
-    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`.
+    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`
+    /// (`https://` when serving TLS).
     pub fn endpoint(&self) -> String {
-        endpoint(self.addr)
+        endpoint(self.scheme, self.addr)
     }
 
     /// The engine behind the server (tables, items, fault injection).
@@ -334,6 +455,7 @@ impl Drop for LocalServer {
 /// Dropping it shuts the server down and joins the thread.
 pub struct BackgroundServer {
     addr: SocketAddr,
+    scheme: &'static str,
     engine: Engine,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -345,9 +467,10 @@ impl BackgroundServer {
         self.addr
     }
 
-    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`.
+    /// The base URL to give clients, e.g. `http://127.0.0.1:40123`
+    /// (`https://` when serving TLS).
     pub fn endpoint(&self) -> String {
-        endpoint(self.addr)
+        endpoint(self.scheme, self.addr)
     }
 
     /// The engine behind the server (tables, items, fault injection).
@@ -384,13 +507,25 @@ impl Drop for BackgroundServer {
     }
 }
 
-/// `http://ip:port`, with an unspecified bind address shown as loopback.
-fn endpoint(addr: SocketAddr) -> String {
+/// The warning to give when `addr` is reachable from other hosts while any
+/// credentials are accepted.
+pub(crate) fn exposure_warning(addr: SocketAddr, verifies: bool) -> Option<String> {
+    (!addr.ip().is_loopback() && !verifies).then(|| {
+        format!(
+            "dynamo-local serves {addr}, which other hosts can reach, and accepts ANY credentials: \
+             anyone who can connect can read, change and delete every table. \
+             Bind 127.0.0.1 or pass --verify-signatures KEY:SECRET."
+        )
+    })
+}
+
+/// `scheme://ip:port`, with an unspecified bind address shown as loopback.
+fn endpoint(scheme: &str, addr: SocketAddr) -> String {
     let mut addr = addr;
     if addr.ip().is_unspecified() {
         addr.set_ip(Ipv4Addr::LOCALHOST.into());
     }
-    format!("http://{addr}")
+    format!("{scheme}://{addr}")
 }
 
 /// Starts a server with the default configuration on an ephemeral port.
@@ -408,4 +543,26 @@ fn endpoint(addr: SocketAddr) -> String {
 /// ```
 pub async fn start() -> io::Result<LocalServer> {
     LocalServer::builder().start().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_for_a_reachable_address_without_keys() {
+        let open = SocketAddr::from(([0, 0, 0, 0], 8000));
+        let warning = exposure_warning(open, false).expect("a warning");
+        assert!(warning.contains("ANY credentials"), "{warning}");
+        assert_eq!(exposure_warning(open, true), None);
+        assert_eq!(
+            exposure_warning(SocketAddr::from(([127, 0, 0, 1], 8000)), false),
+            None
+        );
+        assert!(exposure_warning(SocketAddr::from(([10, 0, 0, 5], 8000)), false).is_some());
+        assert_eq!(
+            exposure_warning("[::1]:8000".parse().expect("addr"), false),
+            None
+        );
+    }
 }

@@ -230,3 +230,62 @@ pub(crate) fn credentials_from(set: &ProfileSet, profile: &str) -> Option<Creden
     let secret = value("aws_secret_access_key")?;
     Some(Credentials::new(id, secret, value("aws_session_token")))
 }
+
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
+/// Parses an RFC 3339 `Expiration` (e.g. `2026-12-02T18:00:00Z`).
+pub(crate) fn parse_expiration(text: &str, what: &str) -> Result<SystemTime, Error> {
+    use aws_smithy_types::DateTime;
+    use aws_smithy_types::date_time::Format;
+    DateTime::from_str(text.trim(), Format::DateTime)
+        .ok()
+        .and_then(|t| SystemTime::try_from(t).ok())
+        .ok_or_else(|| {
+            Error::credentials(format!(
+                "{what}: Expiration `{text}` is not an RFC 3339 time"
+            ))
+        })
+}
+
+/// The credentials JSON of the container endpoint and instance metadata:
+/// `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`.
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ServedCredentials {
+    pub(crate) code: Option<String>,
+    pub(crate) access_key_id: Option<String>,
+    pub(crate) secret_access_key: Option<String>,
+    pub(crate) token: Option<String>,
+    pub(crate) expiration: Option<String>,
+}
+
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
+impl ServedCredentials {
+    /// Parses a credentials answer; `what` names the source in errors (the
+    /// body itself is never quoted: it holds secrets).
+    pub(crate) fn parse(body: &[u8], what: &str) -> Result<Credentials, Error> {
+        let served: ServedCredentials = serde_json::from_slice(body).map_err(|e| {
+            Error::credentials(format!("{what}: the answer is not credentials JSON")).with_source(e)
+        })?;
+        if let Some(code) = served.code.as_deref().filter(|c| *c != "Success") {
+            return Err(Error::credentials(format!(
+                "{what}: answered Code `{code}`"
+            )));
+        }
+        let missing =
+            |field: &str| Error::credentials(format!("{what}: the answer has no {field}"));
+        let id = served
+            .access_key_id
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| missing("AccessKeyId"))?;
+        let secret = served
+            .secret_access_key
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| missing("SecretAccessKey"))?;
+        let mut creds = Credentials::new(id, secret, served.token.filter(|t| !t.is_empty()));
+        if let Some(expiration) = served.expiration {
+            creds = creds.with_expiry(parse_expiration(&expiration, what)?);
+        }
+        Ok(creds)
+    }
+}

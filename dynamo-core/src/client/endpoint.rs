@@ -20,30 +20,122 @@ use crate::error::Error;
 /// );
 /// ```
 pub fn region_endpoint(region: &str) -> Option<String> {
+    resolve(region, EndpointVariant::default()).ok()
+}
+
+/// Which variant of a region's endpoint to use: FIPS 140-validated, dual
+/// stack (IPv4 and IPv6), or both.
+///
+/// # Example
+/// ```
+/// use dynamo_core::client::{EndpointVariant, region_endpoint_variant};
+/// let both = EndpointVariant { fips: true, dual_stack: true };
+/// assert_eq!(
+///     region_endpoint_variant("eu-west-1", both).ok().as_deref(),
+///     Some("https://dynamodb-fips.eu-west-1.api.aws")
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EndpointVariant {
+    /// `AWS_USE_FIPS_ENDPOINT` / profile `use_fips_endpoint`.
+    pub fips: bool,
+    /// `AWS_USE_DUALSTACK_ENDPOINT` / profile `use_dualstack_endpoint`.
+    pub dual_stack: bool,
+}
+
+/// The endpoint of `region` in `variant`, by partition.
+///
+/// # Errors
+/// [`crate::ErrorKind::Config`] when `region` is not a region name, or when
+/// its partition has no dual-stack endpoints (the isolated ones).
+pub fn region_endpoint_variant(region: &str, variant: EndpointVariant) -> Result<String, Error> {
+    resolve(region, variant)
+}
+
+/// One partition's domains.
+struct Partition {
+    prefix: &'static str,
+    name: &'static str,
+    dns: &'static str,
+    dual_stack_dns: Option<&'static str>,
+}
+
+const PARTITIONS: [Partition; 6] = [
+    Partition {
+        prefix: "cn-",
+        name: "aws-cn",
+        dns: "amazonaws.com.cn",
+        dual_stack_dns: Some("api.amazonwebservices.com.cn"),
+    },
+    Partition {
+        prefix: "us-gov-",
+        name: "aws-us-gov",
+        dns: "amazonaws.com",
+        dual_stack_dns: Some("api.aws"),
+    },
+    Partition {
+        prefix: "us-isob-",
+        name: "aws-iso-b",
+        dns: "sc2s.sgov.gov",
+        dual_stack_dns: None,
+    },
+    Partition {
+        prefix: "us-isof-",
+        name: "aws-iso-f",
+        dns: "csp.hci.ic.gov",
+        dual_stack_dns: None,
+    },
+    Partition {
+        prefix: "us-iso-",
+        name: "aws-iso",
+        dns: "c2s.ic.gov",
+        dual_stack_dns: None,
+    },
+    Partition {
+        prefix: "eu-isoe-",
+        name: "aws-iso-e",
+        dns: "cloud.adc-e.uk",
+        dual_stack_dns: None,
+    },
+];
+
+const COMMERCIAL: Partition = Partition {
+    prefix: "",
+    name: "aws",
+    dns: "amazonaws.com",
+    dual_stack_dns: Some("api.aws"),
+};
+
+fn resolve(region: &str, variant: EndpointVariant) -> Result<String, Error> {
     let well_formed = !region.is_empty()
         && !region.starts_with('-')
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !well_formed {
-        return None;
+        return Err(Error::config(format!("`{region}` is not a region name")));
     }
-    Some(format!("https://dynamodb.{region}.{}", dns_suffix(region)))
-}
-
-/// The domain of the partition `region` belongs to.
-fn dns_suffix(region: &str) -> &'static str {
-    const PARTITIONS: [(&str, &str); 5] = [
-        ("cn-", "amazonaws.com.cn"),
-        ("us-isob-", "sc2s.sgov.gov"),
-        ("us-iso-", "c2s.ic.gov"),
-        ("us-isof-", "csp.hci.ic.gov"),
-        ("eu-isoe-", "cloud.adc-e.uk"),
-    ];
-    PARTITIONS
+    let partition = PARTITIONS
         .iter()
-        .find(|(prefix, _)| region.starts_with(prefix))
-        .map_or("amazonaws.com", |&(_, suffix)| suffix)
+        .find(|p| region.starts_with(p.prefix))
+        .unwrap_or(&COMMERCIAL);
+    let dns = if variant.dual_stack {
+        partition.dual_stack_dns.ok_or_else(|| {
+            Error::config(format!(
+                "dual-stack endpoints are not available in partition {} (region `{region}`)",
+                partition.name
+            ))
+        })?
+    } else {
+        partition.dns
+    };
+    // GovCloud's standard DynamoDB endpoints are FIPS-validated already.
+    let service = match (variant.fips, variant.dual_stack, partition.name) {
+        (true, false, "aws-us-gov") => "dynamodb",
+        (true, _, _) => "dynamodb-fips",
+        (false, _, _) => "dynamodb",
+    };
+    Ok(format!("https://{service}.{region}.{dns}"))
 }
 
 /// A parsed endpoint: the URL to post to and the `Host` header to sign.
@@ -104,6 +196,45 @@ mod tests {
             "https://dynamodb.us-iso-east-1.c2s.ic.gov"
         );
         assert_eq!(region_endpoint("evil.com/x"), None);
+        let v = |fips, dual_stack| EndpointVariant { fips, dual_stack };
+        let ev = |r, f, d| resolve(r, v(f, d)).unwrap_or_default();
+        assert_eq!(
+            ev("us-east-1", true, false),
+            "https://dynamodb-fips.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            ev("us-east-1", false, true),
+            "https://dynamodb.us-east-1.api.aws"
+        );
+        assert_eq!(
+            ev("us-east-1", true, true),
+            "https://dynamodb-fips.us-east-1.api.aws"
+        );
+        assert_eq!(
+            ev("cn-north-1", false, true),
+            "https://dynamodb.cn-north-1.api.amazonwebservices.com.cn"
+        );
+        assert_eq!(
+            ev("cn-north-1", true, false),
+            "https://dynamodb-fips.cn-north-1.amazonaws.com.cn"
+        );
+        assert_eq!(
+            ev("us-gov-west-1", true, false),
+            "https://dynamodb.us-gov-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            ev("us-gov-east-1", true, true),
+            "https://dynamodb-fips.us-gov-east-1.api.aws"
+        );
+        assert_eq!(
+            ev("us-iso-east-1", true, false),
+            "https://dynamodb-fips.us-iso-east-1.c2s.ic.gov"
+        );
+        assert_eq!(
+            ev("us-isob-east-1", false, false),
+            "https://dynamodb.us-isob-east-1.sc2s.sgov.gov"
+        );
+        assert!(resolve("us-iso-east-1", v(false, true)).is_err());
         assert_eq!(region_endpoint(""), None);
     }
 

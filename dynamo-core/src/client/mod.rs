@@ -3,36 +3,58 @@
 //!
 //! Each call serializes its input once, signs it with SigV4, sends it over a
 //! pooled keep-alive connection, checks the response's `x-amz-crc32`, and
-//! retries what the [`retry`] policy says may be retried.
+//! retries what the [`retry`] policy says may be retried, all within the
+//! call's deadline ([`ClientBuilder::operation_timeout`]). Each call is one
+//! tracing span (see [`telemetry`]).
 
+mod chain;
 mod config;
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
+mod container;
 mod credentials;
+mod dns;
 mod endpoint;
+mod env;
+mod fetch;
+mod imds;
+#[cfg_attr(feature = "aws-config", allow(dead_code))]
+mod process;
 mod profile;
+mod proxy;
+mod rate_limit;
 pub mod retry;
+#[cfg(feature = "aws-config")]
+mod sdk;
 mod signing;
+pub mod telemetry;
+mod tls;
 mod transport;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+use tokio::time::Instant;
+
 use bytes::Bytes;
 use http::HeaderValue;
 use tracing::Instrument;
 
+pub use chain::DefaultCredentialsChain;
 pub use config::ClientBuilder;
 pub use credentials::{
     Credentials, CredentialsFuture, EnvironmentCredentials, ProfileCredentials, ProvideCredentials,
 };
-pub use endpoint::region_endpoint;
-pub use retry::RetryConfig;
+pub use endpoint::{EndpointVariant, region_endpoint, region_endpoint_variant};
+pub use retry::{RetryConfig, RetryMode};
 
 use crate::error::Error;
-use crate::wire::{self, Operation};
+use crate::wire::{self, Op, Operation};
 use endpoint::Endpoint;
-use retry::RetryAction;
+use rate_limit::RateLimiter;
+use retry::{RetryAction, RetryQuota};
 use signing::SigningCredentials;
+use telemetry::Tables;
 use transport::{HttpSettings, Transport};
 
 /// Credentials are refreshed this long before they expire.
@@ -58,6 +80,7 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    operation_timeout: Duration,
 }
 
 struct Inner {
@@ -65,6 +88,8 @@ struct Inner {
     endpoint: Endpoint,
     transport: Transport,
     retry: RetryConfig,
+    quota: RetryQuota,
+    limiter: RateLimiter,
     provider: Arc<dyn ProvideCredentials>,
     credentials: RwLock<Option<Arc<SigningCredentials>>>,
     /// Held while asking the provider, so concurrent calls ask once.
@@ -72,15 +97,16 @@ struct Inner {
 }
 
 macro_rules! operations {
-    ($($(#[$doc:meta])* $method:ident($input:ident) -> $output:ident, $table:expr;)*) => {$(
+    ($($(#[$doc:meta])* $method:ident($input:ident) -> $output:ident, $tables:expr, $capacity:expr;)*) => {$(
         $(#[$doc])*
         ///
         /// # Errors
         /// The service's error, or a transport, timeout or decoding error,
-        /// after the retries the policy allows.
+        /// after the retries the policy and the deadline allow.
         pub async fn $method(&self, input: &wire::$input) -> Result<wire::$output, Error> {
-            let table: fn(&wire::$input) -> Option<&str> = $table;
-            self.execute(input, table(input)).await
+            let tables: fn(&wire::$input) -> Tables<'_> = $tables;
+            let capacity: fn(&wire::$output) -> Option<f64> = $capacity;
+            self.execute(input, tables(input), capacity).await
         }
     )*};
 }
@@ -106,6 +132,7 @@ impl Client {
         provider: Arc<dyn ProvideCredentials>,
         retry: RetryConfig,
         http: HttpSettings,
+        operation_timeout: Duration,
     ) -> Result<Client, Error> {
         let transport = Transport::new(endpoint.url.clone(), endpoint.host.clone(), http)?;
         Ok(Client {
@@ -114,11 +141,39 @@ impl Client {
                 endpoint,
                 transport,
                 retry,
+                quota: RetryQuota::new(),
+                limiter: RateLimiter::new(),
                 provider,
                 credentials: RwLock::new(None),
                 refreshing: tokio::sync::Mutex::new(()),
             }),
+            operation_timeout,
         })
+    }
+
+    /// This client with another deadline per call; it shares the
+    /// connections, credentials and retry quota of `self`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(client: dynamo_core::Client) -> Result<(), dynamo_core::Error> {
+    /// use std::time::Duration;
+    /// use dynamo_core::wire::ListTablesInput;
+    /// let quick = client.with_operation_timeout(Duration::from_millis(500));
+    /// quick.list_tables(&ListTablesInput::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn with_operation_timeout(&self, timeout: Duration) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            operation_timeout: timeout,
+        }
+    }
+
+    /// The deadline of one call.
+    pub fn operation_timeout(&self) -> Duration {
+        self.operation_timeout
     }
 
     /// The region requests are signed for.
@@ -141,45 +196,59 @@ impl Client {
     /// # Errors
     /// As the per-operation methods.
     pub async fn call<O: Operation>(&self, input: &O) -> Result<O::Output, Error> {
-        self.execute(input, None).await
+        self.execute(input, Tables::None, |_| None).await
     }
 
     operations! {
         /// Reads items from one or more tables by key.
-        batch_get_item(BatchGetItemInput) -> BatchGetItemOutput, |i| single_table(i.request_items.keys());
+        batch_get_item(BatchGetItemInput) -> BatchGetItemOutput, |i| Tables::of_batch(i.request_items.keys()), |o| Some(o.responses.values().filter_map(|r| r.consumed_capacity_units).sum());
         /// Puts or deletes up to 25 items in one or more tables.
-        batch_write_item(BatchWriteItemInput) -> BatchWriteItemOutput, |i| single_table(i.request_items.keys());
+        batch_write_item(BatchWriteItemInput) -> BatchWriteItemOutput, |i| Tables::of_batch(i.request_items.keys()), |o| Some(o.responses.values().filter_map(|r| r.consumed_capacity_units).sum());
         /// Creates a table.
-        create_table(CreateTableInput) -> CreateTableOutput, |i| Some(i.table_name.as_str());
+        create_table(CreateTableInput) -> CreateTableOutput, |i| Tables::One(&i.table_name), |_| None;
         /// Deletes an item, optionally on conditions.
-        delete_item(DeleteItemInput) -> DeleteItemOutput, |i| Some(i.table_name.as_str());
+        delete_item(DeleteItemInput) -> DeleteItemOutput, |i| Tables::One(&i.table_name), |o| o.consumed_capacity_units;
         /// Deletes a table.
-        delete_table(DeleteTableInput) -> DeleteTableOutput, |i| Some(i.table_name.as_str());
+        delete_table(DeleteTableInput) -> DeleteTableOutput, |i| Tables::One(&i.table_name), |_| None;
         /// Describes a table.
-        describe_table(DescribeTableInput) -> DescribeTableOutput, |i| Some(i.table_name.as_str());
+        describe_table(DescribeTableInput) -> DescribeTableOutput, |i| Tables::One(&i.table_name), |_| None;
         /// Reads an item by key.
-        get_item(GetItemInput) -> GetItemOutput, |i| Some(i.table_name.as_str());
+        get_item(GetItemInput) -> GetItemOutput, |i| Tables::One(&i.table_name), |o| o.consumed_capacity_units;
         /// Lists table names, a page at a time.
-        list_tables(ListTablesInput) -> ListTablesOutput, |_| None;
+        list_tables(ListTablesInput) -> ListTablesOutput, |_| Tables::None, |_| None;
         /// Writes a whole item, optionally on conditions.
-        put_item(PutItemInput) -> PutItemOutput, |i| Some(i.table_name.as_str());
+        put_item(PutItemInput) -> PutItemOutput, |i| Tables::One(&i.table_name), |o| o.consumed_capacity_units;
         /// Reads the items of one hash key, a page at a time.
-        query(QueryInput) -> QueryOutput, |i| Some(i.table_name.as_str());
+        query(QueryInput) -> QueryOutput, |i| Tables::One(&i.table_name), |o| o.consumed_capacity_units;
         /// Reads every item of a table, a page at a time.
-        scan(ScanInput) -> ScanOutput, |i| Some(i.table_name.as_str());
+        scan(ScanInput) -> ScanOutput, |i| Tables::One(&i.table_name), |o| o.consumed_capacity_units;
         /// Changes attributes of an item, optionally on conditions.
-        update_item(UpdateItemInput) -> UpdateItemOutput, |i| Some(i.table_name.as_str());
+        update_item(UpdateItemInput) -> UpdateItemOutput, |i| Tables::One(&i.table_name), |o| o.consumed_capacity_units;
         /// Changes a table's provisioned throughput.
-        update_table(UpdateTableInput) -> UpdateTableOutput, |i| Some(i.table_name.as_str());
+        update_table(UpdateTableInput) -> UpdateTableOutput, |i| Tables::One(&i.table_name), |_| None;
     }
 
     async fn execute<O: Operation>(
         &self,
         input: &O,
-        table: Option<&str>,
+        tables: Tables<'_>,
+        capacity: fn(&O::Output) -> Option<f64>,
     ) -> Result<O::Output, Error> {
-        let raw = self.send::<O>(input, table).await?;
-        decode(input, raw).map_err(|e| e.with_table(table))
+        let op = O::OP;
+        let span = telemetry::span(op, &tables);
+        let table = tables.single();
+        let call = async {
+            let raw = self.send(op, input, table, &span).await?;
+            let request_id = raw.request_id.clone();
+            let out = decode(input, raw).map_err(|e| e.with_table(table))?;
+            telemetry::succeeded(&span, request_id.as_deref(), capacity(&out));
+            Ok(out)
+        };
+        let result = call.instrument(span.clone()).await;
+        if let Err(e) = &result {
+            telemetry::failed(&span, e);
+        }
+        result
     }
 
     /// Sends `input` and hands its output, decoded by the operation in the
@@ -194,30 +263,64 @@ impl Client {
     where
         O: wire::ReadsItems,
     {
-        let raw = self.send::<O>(input, table).await?;
-        let output = input
-            .decode_items(&raw.body)
-            .map_err(|e| Error::decode(e, raw.request_id.clone()).with_table(table))?;
-        read(output)
+        let op = O::OP;
+        let tables = table.map_or(Tables::None, Tables::One);
+        let span = telemetry::span(op, &tables);
+        let result = async {
+            let raw = self.send(op, input, table, &span).await?;
+            let output = input
+                .decode_items(&raw.body)
+                .map_err(|e| Error::decode(e, raw.request_id.clone()).with_table(table))?;
+            telemetry::succeeded(&span, raw.request_id.as_deref(), None);
+            read(output)
+        }
+        .instrument(span.clone())
+        .await;
+        if let Err(e) = &result {
+            telemetry::failed(&span, e);
+        }
+        result
     }
 
+    /// Sends `input` with retries, within the call's deadline.
     async fn send<O: Operation>(
         &self,
+        op: Op,
         input: &O,
         table: Option<&str>,
+        span: &tracing::Span,
     ) -> Result<transport::RawResponse, Error> {
-        let span = tracing::debug_span!(
-            "dynamodb",
-            operation = O::NAME,
-            table = table.unwrap_or_default()
-        );
-        self.run::<O>(input, table).instrument(span).await
+        let limit = self.operation_timeout;
+        let deadline = Instant::now() + limit;
+        let deadline_error = || {
+            let message = format!(
+                "{} did not finish within its deadline of {limit:?}",
+                op.name()
+            );
+            Error::timeout(message.clone())
+                .with_message(message)
+                .with_table(table)
+        };
+        match tokio::time::timeout_at(deadline, self.run(op, input, table, span, deadline)).await {
+            // An attempt cut short by the deadline is the deadline's failure.
+            Ok(Err(e))
+                if e.kind() == crate::ErrorKind::Timeout
+                    && Instant::now() + Duration::from_millis(20) >= deadline =>
+            {
+                Err(deadline_error())
+            }
+            Ok(result) => result,
+            Err(_) => Err(deadline_error()),
+        }
     }
 
     async fn run<O: Operation>(
         &self,
+        op: Op,
         input: &O,
         table: Option<&str>,
+        span: &tracing::Span,
+        deadline: Instant,
     ) -> Result<transport::RawResponse, Error> {
         let mut body = Vec::with_capacity(256);
         serde_json::to_writer(&mut body, input).map_err(|e| {
@@ -226,20 +329,37 @@ impl Client {
                 .with_table(table)
         })?;
         let body = Bytes::from(body);
-        let target = target_header(O::NAME)?;
+        let target = HeaderValue::from_static(op.target());
         let payload_hash = signing::payload_hash(&body);
-        let max_attempts = self.inner.retry.attempts();
+        let retry = &self.inner.retry;
+        let adaptive = retry.retry_mode() == RetryMode::Adaptive;
         let mut refreshed = false;
+        let mut last_cost = None;
         let mut attempt = 1;
         loop {
+            telemetry::attempts(span, attempt);
+            if adaptive {
+                self.inner.limiter.acquire().await;
+            }
             tracing::debug!(attempt, "sending");
-            let error = match self.attempt(&target, &body, &payload_hash).await {
-                Ok(raw) => return Ok(raw),
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let result = self
+                .attempt(op, &target, &body, &payload_hash, remaining)
+                .await;
+            if adaptive {
+                let throttled = result.as_ref().is_err_and(Error::is_throttled);
+                self.inner.limiter.record(throttled);
+            }
+            let error = match result {
+                Ok(raw) => {
+                    self.inner.quota.succeeded(last_cost);
+                    return Ok(raw);
+                }
                 Err(error) => error,
             };
             tracing::debug!(attempt, status = error.status(), error = %error, "attempt failed");
             match retry::classify(&error) {
-                _ if attempt >= max_attempts => return Err(error.with_table(table)),
+                _ if attempt >= retry.attempts() => return Err(error.with_table(table)),
                 RetryAction::RefreshCredentials if !refreshed => {
                     refreshed = true;
                     self.refresh_credentials()
@@ -247,7 +367,15 @@ impl Client {
                         .map_err(|e| e.with_table(table))?;
                 }
                 RetryAction::Backoff => {
-                    let delay = self.inner.retry.delay(attempt - 1);
+                    let Some(cost) = self.inner.quota.acquire(&error) else {
+                        tracing::debug!(attempt, "retry quota exhausted; not retrying");
+                        return Err(error.with_table(table));
+                    };
+                    last_cost = Some(cost);
+                    let delay = retry.delay(attempt - 1);
+                    if Instant::now() + delay >= deadline {
+                        return Err(error.with_table(table));
+                    }
                     tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "backing off");
                     tokio::time::sleep(delay).await;
                 }
@@ -260,26 +388,25 @@ impl Client {
     /// Signs and sends one attempt; returns the checked response.
     async fn attempt(
         &self,
+        op: Op,
         target: &HeaderValue,
         body: &Bytes,
         payload_hash: &[u8; 64],
+        limit: Duration,
     ) -> Result<transport::RawResponse, Error> {
         let credentials = self.credentials().await?;
-        let target_str = target
-            .to_str()
-            .map_err(|e| Error::invalid_input("bad operation name").with_source(e))?;
         let signature = signing::sign(
             &credentials,
             &self.inner.region,
             &self.inner.endpoint.host,
-            target_str,
+            op.target(),
             payload_hash,
             SystemTime::now(),
         )?;
         let raw = self
             .inner
             .transport
-            .send(target, signature, body.clone())
+            .send(target, signature, body.clone(), limit)
             .await?;
         tracing::debug!(
             status = raw.status,
@@ -333,44 +460,6 @@ impl Client {
     }
 }
 
-/// `X-Amz-Target` values of the 13 operations, so no call has to build one.
-const TARGETS: [&str; 13] = [
-    "DynamoDB_20111205.BatchGetItem",
-    "DynamoDB_20111205.BatchWriteItem",
-    "DynamoDB_20111205.CreateTable",
-    "DynamoDB_20111205.DeleteItem",
-    "DynamoDB_20111205.DeleteTable",
-    "DynamoDB_20111205.DescribeTable",
-    "DynamoDB_20111205.GetItem",
-    "DynamoDB_20111205.ListTables",
-    "DynamoDB_20111205.PutItem",
-    "DynamoDB_20111205.Query",
-    "DynamoDB_20111205.Scan",
-    "DynamoDB_20111205.UpdateItem",
-    "DynamoDB_20111205.UpdateTable",
-];
-
-/// The `X-Amz-Target` header of operation `name`.
-fn target_header(name: &str) -> Result<HeaderValue, Error> {
-    let known = TARGETS
-        .iter()
-        .find(|t| t.strip_prefix("DynamoDB_20111205.") == Some(name));
-    match known {
-        Some(target) => Ok(HeaderValue::from_static(target)),
-        None => HeaderValue::from_str(&format!("DynamoDB_20111205.{name}"))
-            .map_err(|e| Error::invalid_input("bad operation name").with_source(e)),
-    }
-}
-
-/// The table of a batch request when it names exactly one.
-fn single_table<'a>(mut tables: impl ExactSizeIterator<Item = &'a String>) -> Option<&'a str> {
-    if tables.len() == 1 {
-        tables.next().map(String::as_str)
-    } else {
-        None
-    }
-}
-
 /// Decodes a successful response body.
 fn decode<O: Operation>(input: &O, raw: transport::RawResponse) -> Result<O::Output, Error> {
     input
@@ -386,24 +475,5 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("credentials", &self.inner.provider)
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_operation_has_a_static_target() {
-        for name in wire::OPERATION_NAMES {
-            assert!(
-                TARGETS.iter().any(|t| t.ends_with(&format!(".{name}"))),
-                "{name}"
-            );
-        }
-        assert_eq!(
-            target_header("ListTables").ok(),
-            Some(HeaderValue::from_static("DynamoDB_20111205.ListTables"))
-        );
     }
 }

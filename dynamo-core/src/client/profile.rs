@@ -40,6 +40,20 @@ impl ProfileFiles {
         }
     }
 
+    /// ` (in FILE, FILE)` naming the files, for messages.
+    pub(crate) fn describe(&self) -> String {
+        let names: Vec<String> = [&self.credentials, &self.config]
+            .into_iter()
+            .flatten()
+            .map(|p| p.display().to_string())
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(" (in {})", names.join(", "))
+        }
+    }
+
     /// Reads and parses both files; a missing file counts as empty.
     pub(crate) fn load(&self) -> Result<ProfileSet, Error> {
         Ok(ProfileSet {
@@ -86,6 +100,27 @@ impl ProfileSet {
             .get(profile)
             .filter(has_key)
             .or_else(|| self.config.get(profile).filter(has_key))
+    }
+
+    /// Whether either file has a section for `profile`.
+    pub(crate) fn has_profile(&self, profile: &str) -> bool {
+        self.credentials.contains_key(profile) || self.config.contains_key(profile)
+    }
+
+    /// A setting of `profile`, the credentials file winning over the config file.
+    pub(crate) fn value(&self, profile: &str, key: &str) -> Option<&str> {
+        fn from<'a>(
+            files: &'a HashMap<String, Section>,
+            profile: &str,
+            key: &str,
+        ) -> Option<&'a str> {
+            files
+                .get(profile)?
+                .get(key)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        }
+        from(&self.credentials, profile, key).or_else(|| from(&self.config, profile, key))
     }
 
     /// A setting of `profile` from the config file (e.g. `region`).

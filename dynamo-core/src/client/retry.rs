@@ -3,7 +3,7 @@
 //! The policy follows the `retry` section of the 2011-12-05 service model:
 //!
 //! * **Retried**: throttling (`ProvisionedThroughputExceededException`,
-//!   `ThrottlingException`), HTTP 500, 503 and 509, connection errors,
+//!   `ThrottlingException`), HTTP 500, 502, 503, 504 and 509, connection errors,
 //!   timeouts, and responses whose body does not match `x-amz-crc32`.
 //! * **Refresh, then retried once**: `ExpiredTokenException` — the client asks
 //!   its credentials provider for fresh credentials and sends again.
@@ -16,10 +16,27 @@
 //! may therefore be applied twice. Guard writes that must not repeat (an
 //! `ADD`, a counter) with an `Expected` condition.
 //!
-//! Defaults: at most [`RetryConfig::DEFAULT_MAX_ATTEMPTS`] attempts in all (the
-//! first try included), waits drawn with *full jitter* from
-//! `0..=min(max_delay, base_delay · 2^retry)` where `retry` counts from 0,
-//! `base_delay` = 50 ms and `max_delay` = 20 s.
+//! The client's default is [`RetryConfig::standard`], the AWS SDKs'
+//! `standard` mode: at most [`RetryConfig::STANDARD_MAX_ATTEMPTS`] (3)
+//! attempts in all, the first try included, waits drawn with *full jitter*
+//! from `0..=min(max_delay, base_delay · 2^retry)` where `retry` counts from
+//! 0, `base_delay` = 50 ms (DynamoDB's) and `max_delay` = 20 s. The
+//! environment sets the mode and attempts with `AWS_RETRY_MODE` and
+//! `AWS_MAX_ATTEMPTS`, or the profile's `retry_mode` and `max_attempts`;
+//! `legacy` means DynamoDB's legacy policy of
+//! [`RetryConfig::DEFAULT_MAX_ATTEMPTS`] (10) attempts. `RetryConfig::default()`
+//! is that legacy count too, which the typed layer's batches use for their
+//! rounds of unprocessed work.
+//!
+//! **Retry quota.** Each client holds a bucket of 500 tokens shared by all
+//! its calls: a retry takes 5 (10 after a timeout or a broken connection), a
+//! success without retry puts 1 back and a success after retries puts back
+//! what its last retry took. When the bucket cannot pay, the call returns its
+//! error at once, so an outage does not multiply the load on the service.
+//!
+//! **Adaptive mode** ([`RetryMode::Adaptive`]) adds client-side rate limiting:
+//! after a throttling error every call first takes a token from a bucket whose
+//! fill rate drops on throttling and climbs back (CUBIC) on success.
 
 use std::time::Duration;
 
@@ -48,7 +65,7 @@ pub(crate) fn classify(error: &Error) -> RetryAction {
         ErrorKind::Service if error.service_code() == Some("ExpiredTokenException") => {
             RetryAction::RefreshCredentials
         }
-        ErrorKind::Service if matches!(error.status(), Some(500 | 503 | 509)) => {
+        ErrorKind::Service if matches!(error.status(), Some(500 | 502 | 503 | 504 | 509)) => {
             RetryAction::Backoff
         }
         _ => RetryAction::DontRetry,
@@ -68,14 +85,23 @@ pub(crate) fn classify(error: &Error) -> RetryAction {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
+    mode: RetryMode,
     max_attempts: u32,
     base_delay: Duration,
     max_delay: Duration,
 }
 
 impl RetryConfig {
-    /// Attempts in all by default, as the service model says.
+    /// Attempts in all of [`RetryConfig::default`]: the service model's
+    /// (DynamoDB's legacy policy).
     pub const DEFAULT_MAX_ATTEMPTS: u32 = 10;
+    /// Attempts in all of [`RetryConfig::standard`], the client's default.
+    pub const STANDARD_MAX_ATTEMPTS: u32 = 3;
+
+    /// The AWS SDKs' standard mode: 3 attempts, the client's default.
+    pub fn standard() -> RetryConfig {
+        RetryConfig::default().max_attempts(RetryConfig::STANDARD_MAX_ATTEMPTS)
+    }
     /// Default base of the exponential backoff.
     pub const DEFAULT_BASE_DELAY: Duration = Duration::from_millis(50);
     /// Default cap of a single wait.
@@ -84,6 +110,18 @@ impl RetryConfig {
     /// A policy that tries once and never retries.
     pub fn disabled() -> RetryConfig {
         RetryConfig::default().max_attempts(1)
+    }
+
+    /// Sets the retry mode.
+    #[must_use]
+    pub fn mode(mut self, mode: RetryMode) -> RetryConfig {
+        self.mode = mode;
+        self
+    }
+
+    /// The retry mode.
+    pub fn retry_mode(&self) -> RetryMode {
+        self.mode
     }
 
     /// Sets the number of attempts in all, the first one included (at least 1).
@@ -133,6 +171,7 @@ impl RetryConfig {
 impl Default for RetryConfig {
     fn default() -> RetryConfig {
         RetryConfig {
+            mode: RetryMode::Standard,
             max_attempts: RetryConfig::DEFAULT_MAX_ATTEMPTS,
             base_delay: RetryConfig::DEFAULT_BASE_DELAY,
             max_delay: RetryConfig::DEFAULT_MAX_DELAY,
@@ -140,9 +179,104 @@ impl Default for RetryConfig {
     }
 }
 
+/// How retries are paced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RetryMode {
+    /// Backoff with jitter and the retry quota (`AWS_RETRY_MODE=standard`;
+    /// `legacy` is read as this too).
+    #[default]
+    Standard,
+    /// Standard, plus client-side rate limiting after throttling
+    /// (`AWS_RETRY_MODE=adaptive`).
+    Adaptive,
+}
+
+impl RetryMode {
+    /// Parses `standard`, `legacy` or `adaptive` (any case).
+    pub(crate) fn parse(text: &str) -> Option<RetryMode> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "standard" | "legacy" => Some(RetryMode::Standard),
+            "adaptive" => Some(RetryMode::Adaptive),
+            _ => None,
+        }
+    }
+}
+
+/// The standard mode's retry quota, shared by the calls of one client.
+#[derive(Debug)]
+pub(crate) struct RetryQuota {
+    tokens: std::sync::Mutex<u32>,
+}
+
+impl RetryQuota {
+    /// Tokens a fresh client has.
+    pub(crate) const CAPACITY: u32 = 500;
+    const RETRY_COST: u32 = 5;
+    const TIMEOUT_COST: u32 = 10;
+
+    pub(crate) fn new() -> RetryQuota {
+        RetryQuota {
+            tokens: std::sync::Mutex::new(RetryQuota::CAPACITY),
+        }
+    }
+
+    fn tokens(&self) -> std::sync::MutexGuard<'_, u32> {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes the cost of retrying after `error`; `None` when the quota is spent.
+    pub(crate) fn acquire(&self, error: &Error) -> Option<u32> {
+        let cost = match error.kind() {
+            ErrorKind::Timeout | ErrorKind::Transport => RetryQuota::TIMEOUT_COST,
+            _ => RetryQuota::RETRY_COST,
+        };
+        let mut tokens = self.tokens();
+        *tokens = tokens.checked_sub(cost)?;
+        Some(cost)
+    }
+
+    /// A call succeeded; `last_cost` is what its last retry took, if it retried.
+    pub(crate) fn succeeded(&self, last_cost: Option<u32>) {
+        let mut tokens = self.tokens();
+        *tokens = (*tokens + last_cost.unwrap_or(1)).min(RetryQuota::CAPACITY);
+    }
+
+    /// Tokens left.
+    #[cfg(test)]
+    pub(crate) fn available(&self) -> u32 {
+        *self.tokens()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quota_drains_and_refills() {
+        let quota = RetryQuota::new();
+        let throttled = Error::service(400, "ThrottlingException".into(), None, None);
+        let timeout = Error::timeout("slow");
+        assert_eq!(quota.acquire(&throttled), Some(5));
+        assert_eq!(quota.acquire(&timeout), Some(10));
+        assert_eq!(quota.available(), 485);
+        quota.succeeded(Some(10));
+        quota.succeeded(None);
+        assert_eq!(quota.available(), 496);
+        while quota.acquire(&timeout).is_some() {}
+        assert!(quota.available() < 10);
+        assert_eq!(quota.acquire(&timeout), None);
+        quota.succeeded(None);
+        quota.succeeded(None);
+        for _ in 0..1000 {
+            quota.succeeded(None);
+        }
+        assert_eq!(quota.available(), RetryQuota::CAPACITY);
+        assert_eq!(RetryMode::parse(" Adaptive"), Some(RetryMode::Adaptive));
+        assert_eq!(RetryMode::parse("legacy"), Some(RetryMode::Standard));
+        assert_eq!(RetryMode::parse("fast"), None);
+    }
 
     #[test]
     fn ceiling_doubles_then_caps() {

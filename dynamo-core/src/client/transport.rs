@@ -4,26 +4,34 @@
 //! any `Content-Type` is accepted and `Connection: close` is honoured, as a
 //! proxy or an emulator may send either.
 //!
-//! hyper is used directly rather than through reqwest: measured on the
-//! client-overhead bench (BENCHMARKS.md), reqwest's URL re-parsing, redirect
-//! and retry layers cost about as much CPU per request as the whole of
-//! hyper's HTTP/1 exchange, and this client needs none of them. HTTP proxies
-//! are therefore not supported.
+//! hyper is used directly by default: measured on the client-overhead bench
+//! (BENCHMARKS.md), reqwest's URL re-parsing, redirect and retry layers cost
+//! about as much CPU per request as the whole of hyper's HTTP/1 exchange.
+//! With the `reqwest` feature, [`super::ClientBuilder::reqwest_client`] sends
+//! through the user's own `reqwest::Client` instead (mTLS, custom proxies).
+//!
+//! Proxies: HTTP endpoints are sent to the proxy in absolute form, HTTPS
+//! endpoints through a `CONNECT` tunnel (see [`super::proxy`]).
 
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HOST, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HyperClient;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Deserialize;
 use url::Url;
 
+use super::dns::{self, Tcp};
+use super::env::Env;
+use super::proxy::Forward;
+pub(crate) use super::proxy::ProxySetting;
 use super::signing::Signature;
+use super::tls::{self, CaBundle};
 use crate::error::Error;
 
 static X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
@@ -33,17 +41,46 @@ const AMZ_JSON: HeaderValue = HeaderValue::from_static("application/x-amz-json-1
 const AGENT: HeaderValue =
     HeaderValue::from_static(concat!("dynamo-rs/", env!("CARGO_PKG_VERSION")));
 
-/// Timeouts and pooling of the HTTP client.
-#[derive(Debug, Clone, Copy)]
+/// Timeouts, pooling, trust and proxies of the HTTP client.
+#[derive(Debug, Clone)]
 pub(crate) struct HttpSettings {
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) pool_idle_timeout: Duration,
+    pub(crate) ca_bundle: Option<CaBundle>,
+    pub(crate) proxy: ProxySetting,
+    #[cfg(feature = "reqwest")]
+    pub(crate) reqwest: Option<reqwest::Client>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> HttpSettings {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(10),
+            pool_idle_timeout: Duration::from_secs(90),
+            ca_bundle: None,
+            proxy: ProxySetting::Env(Env::capture(|n| std::env::var(n).ok())),
+            #[cfg(feature = "reqwest")]
+            reqwest: None,
+        }
+    }
+}
+
+type Body = Full<Bytes>;
+
+/// The HTTP client underneath, by route.
+enum Http {
+    Direct(HyperClient<HttpsConnector<Tcp>, Body>),
+    Tunnel(HyperClient<HttpsConnector<Tunnel<Tcp>>, Body>),
+    Forward(HyperClient<Forward, Body>, Option<HeaderValue>),
+    #[cfg(feature = "reqwest")]
+    Reqwest(reqwest::Client),
 }
 
 /// The HTTP client bound to one endpoint.
 pub(crate) struct Transport {
-    http: HyperClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: Http,
     uri: Uri,
     host: HeaderValue,
     request_timeout: Duration,
@@ -80,41 +117,64 @@ impl Transport {
             .as_str()
             .parse()
             .map_err(|e| Error::config("the endpoint URL is not a valid URI").with_source(e))?;
-        let mut tcp = HttpConnector::new();
-        tcp.set_connect_timeout(Some(settings.connect_timeout));
-        tcp.set_nodelay(true);
-        tcp.enforce_http(false);
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| Error::config("cannot set up TLS").with_source(e))?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(tcp);
-        let http = HyperClient::builder(TokioExecutor::new())
-            .pool_idle_timeout(settings.pool_idle_timeout)
-            .pool_timer(TokioTimer::new())
-            .build(connector);
+        let request_timeout = settings.request_timeout;
+        let http = Transport::client(&uri, settings)?;
         Ok(Transport {
             http,
             uri,
             host,
-            request_timeout: settings.request_timeout,
+            request_timeout,
+        })
+    }
+
+    fn client(uri: &Uri, settings: HttpSettings) -> Result<Http, Error> {
+        #[cfg(feature = "reqwest")]
+        if let Some(client) = settings.reqwest {
+            return Ok(Http::Reqwest(client));
+        }
+        let tcp = dns::tcp(settings.connect_timeout);
+        let route = settings.proxy.route(uri)?;
+        let builder = || {
+            let mut b = HyperClient::builder(TokioExecutor::new());
+            b.pool_idle_timeout(settings.pool_idle_timeout)
+                .pool_timer(TokioTimer::new());
+            b
+        };
+        let tls = || -> Result<_, Error> {
+            Ok(hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls::client_config(settings.ca_bundle.as_ref())?)
+                .https_or_http()
+                .enable_http1())
+        };
+        Ok(match route {
+            None => Http::Direct(builder().build(tls()?.wrap_connector(tcp))),
+            Some(route) if uri.scheme_str() == Some("https") => {
+                let mut tunnel = Tunnel::new(route.proxy, tcp);
+                if let Some(auth) = route.auth {
+                    tunnel = tunnel.with_auth(auth);
+                }
+                Http::Tunnel(builder().build(tls()?.wrap_connector(tunnel)))
+            }
+            Some(route) => {
+                Http::Forward(builder().build(Forward::new(route.proxy, tcp)), route.auth)
+            }
         })
     }
 
     /// Sends one signed request and reads the whole response, within the
-    /// request timeout.
+    /// request timeout (or `limit`, when sooner).
     pub(crate) async fn send(
         &self,
         target: &HeaderValue,
         signature: Signature,
         body: Bytes,
+        limit: Duration,
     ) -> Result<RawResponse, Error> {
         let mut request = Request::new(Full::new(body));
         *request.method_mut() = Method::POST;
         *request.uri_mut() = self.uri.clone();
         let headers = request.headers_mut();
-        headers.reserve(8);
+        headers.reserve(9);
         headers.insert(HOST, self.host.clone());
         headers.insert(CONTENT_TYPE, AMZ_JSON);
         headers.insert(USER_AGENT, AGENT);
@@ -125,29 +185,72 @@ impl Transport {
         }
         headers.insert(AUTHORIZATION, signature.authorization);
 
-        let exchange = async {
-            let response = self.http.request(request).await.map_err(from_client)?;
-            let (parts, body) = response.into_parts();
-            let body = body.collect().await.map_err(Error::transport)?.to_bytes();
-            Ok::<_, Error>((parts, body))
-        };
-        let (parts, body) = tokio::time::timeout(self.request_timeout, exchange)
+        let timeout = self.request_timeout.min(limit);
+        let (headers, status, body) = tokio::time::timeout(timeout, self.exchange(request))
             .await
-            .map_err(|_| {
-                Error::timeout(format!("no answer within {:?}", self.request_timeout))
-            })??;
-        let request_id = header_str(&parts.headers, "x-amzn-requestid").map(str::to_owned);
-        let crc32 = parts
-            .headers
+            .map_err(|_| Error::timeout(format!("no answer within {timeout:?}")))??;
+        let request_id = header_str(&headers, "x-amzn-requestid").map(str::to_owned);
+        let crc32 = headers
             .get("x-amz-crc32")
             .map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<u32>().ok()));
         Ok(RawResponse {
-            status: parts.status.as_u16(),
+            status,
             request_id,
             crc32,
             body,
         })
     }
+
+    /// One exchange over whichever client this transport has.
+    async fn exchange(&self, mut request: Request<Body>) -> Result<(HeaderMap, u16, Bytes), Error> {
+        let response = match &self.http {
+            Http::Direct(c) => c.request(request).await,
+            Http::Tunnel(c) => c.request(request).await,
+            Http::Forward(c, auth) => {
+                if let Some(auth) = auth {
+                    request
+                        .headers_mut()
+                        .insert(PROXY_AUTHORIZATION, auth.clone());
+                }
+                c.request(request).await
+            }
+            #[cfg(feature = "reqwest")]
+            Http::Reqwest(c) => return reqwest_exchange(c, request).await,
+        };
+        let response = response.map_err(from_client)?;
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.map_err(Error::transport)?.to_bytes();
+        Ok((parts.headers, parts.status.as_u16(), body))
+    }
+}
+
+/// One exchange through the user's reqwest client.
+#[cfg(feature = "reqwest")]
+async fn reqwest_exchange(
+    client: &reqwest::Client,
+    request: Request<Body>,
+) -> Result<(HeaderMap, u16, Bytes), Error> {
+    let (parts, body) = request.into_parts();
+    let body = body.collect().await.map_err(Error::transport)?.to_bytes();
+    let url = parts.uri.to_string();
+    let reqwest_error = |e: reqwest::Error| {
+        if e.is_timeout() {
+            Error::timeout(e)
+        } else {
+            Error::transport(e)
+        }
+    };
+    let response = client
+        .request(parts.method, url)
+        .headers(parts.headers)
+        .body(body)
+        .send()
+        .await
+        .map_err(reqwest_error)?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(reqwest_error)?;
+    Ok((headers, status, body))
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

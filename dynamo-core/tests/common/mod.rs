@@ -176,12 +176,15 @@ impl Server {
         *self.state.connections.lock().expect("lock")
     }
 
-    /// A client builder for this server with test credentials and 1 ms backoff.
+    /// A client builder for this server with test credentials and 1 ms
+    /// backoff, over the transport under test.
     pub(crate) fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
-            .endpoint_url(self.url())
-            .credentials(Credentials::new(AKID, SECRET, None))
-            .retry_config(fast_retry(10))
+        over_transport_under_test(
+            Client::builder()
+                .endpoint_url(self.url())
+                .credentials(Credentials::new(AKID, SECRET, None))
+                .retry_config(fast_retry(10)),
+        )
     }
 
     /// A client for this server with test credentials and 1 ms backoff.
@@ -194,6 +197,14 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// `builder` sending over the transport under test: hyper by default, the
+/// user's own `reqwest::Client` when built with `--features reqwest`.
+pub(crate) fn over_transport_under_test(builder: ClientBuilder) -> ClientBuilder {
+    #[cfg(feature = "reqwest")]
+    let builder = builder.reqwest_client(reqwest::Client::new());
+    builder
 }
 
 /// A retry policy with `attempts` attempts and ~1 ms waits.

@@ -2,15 +2,22 @@
 //! AWS3 (`X-Amzn-Authorization: AWS3 ...`), checked against a table of key pairs.
 //!
 //! By default the server accepts any credentials and never calls into this
-//! module. With keys configured, [`Verifier::verify`] maps every failure to
-//! the Coral protocol error the service returns (api_2011.md §1.3).
+//! module. With keys configured, [`Verifier::verify`] checks what AWS checks
+//! (the signed headers, the date, the credential scope: [`checks`]) and then
+//! the signature itself, mapping every failure to the Coral protocol error
+//! the service returns (api_2011.md §1.3).
+
+mod checks;
 
 use std::collections::HashMap;
+use std::time::SystemTime;
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
+
+pub(crate) use checks::Scope;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -31,6 +38,10 @@ pub(crate) enum AuthError {
     UnrecognizedClient,
     /// The signature does not match.
     InvalidSignature,
+    /// The signature may match but does not cover what it must, is too old
+    /// or too new, or is scoped elsewhere (an `InvalidSignatureException`
+    /// with its own message).
+    Refused(String),
 }
 
 impl AuthError {
@@ -40,7 +51,7 @@ impl AuthError {
             AuthError::Missing => "MissingAuthenticationTokenException",
             AuthError::Incomplete(_) => "IncompleteSignatureException",
             AuthError::UnrecognizedClient => "UnrecognizedClientException",
-            AuthError::InvalidSignature => "InvalidSignatureException",
+            AuthError::InvalidSignature | AuthError::Refused(_) => "InvalidSignatureException",
         }
     }
 
@@ -48,7 +59,7 @@ impl AuthError {
     pub(crate) fn message(&self) -> String {
         match self {
             AuthError::Missing => "Request is missing Authentication Token".to_owned(),
-            AuthError::Incomplete(detail) => detail.clone(),
+            AuthError::Incomplete(detail) | AuthError::Refused(detail) => detail.clone(),
             AuthError::UnrecognizedClient => {
                 "The security token included in the request is invalid.".to_owned()
             }
@@ -72,24 +83,49 @@ pub(crate) struct SignedRequest<'a> {
 }
 
 /// Checks request signatures against configured `access key -> secret` pairs.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Verifier {
     secrets: HashMap<String, String>,
+    scope: Scope,
+}
+
+/// Lists the access keys, never the secrets.
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys: Vec<&str> = self.secrets.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        f.debug_struct("Verifier")
+            .field("access_keys", &keys)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 impl Verifier {
-    /// A verifier that knows these key pairs.
-    pub(crate) fn new(secrets: HashMap<String, String>) -> Verifier {
-        Verifier { secrets }
+    /// A verifier that knows these key pairs and accepts SigV4 scopes for
+    /// `dynamodb` in `region` (any region when `None`).
+    pub(crate) fn new(secrets: HashMap<String, String>, region: Option<String>) -> Verifier {
+        Verifier {
+            secrets,
+            scope: Scope {
+                service: checks::SERVICE,
+                region,
+            },
+        }
     }
 
-    /// Accepts the request if it carries a valid SigV4 or AWS3 signature by a known key.
-    pub(crate) fn verify(&self, request: &SignedRequest<'_>) -> Result<(), AuthError> {
+    /// Accepts the request if it carries a valid SigV4 or AWS3 signature by
+    /// a known key, dated within 15 minutes of `now`.
+    pub(crate) fn verify(
+        &self,
+        request: &SignedRequest<'_>,
+        now: SystemTime,
+    ) -> Result<(), AuthError> {
         if let Some(value) = header_str(request.headers, "authorization") {
-            return self.verify_sigv4(request, value);
+            return self.verify_sigv4(request, value, now);
         }
         if let Some(value) = header_str(request.headers, AWS3_HEADER) {
-            return self.verify_aws3(request, value);
+            return self.verify_aws3(request, value, now);
         }
         Err(AuthError::Missing)
     }
@@ -101,9 +137,23 @@ impl Verifier {
             .ok_or(AuthError::UnrecognizedClient)
     }
 
-    fn verify_sigv4(&self, request: &SignedRequest<'_>, header: &str) -> Result<(), AuthError> {
+    fn verify_sigv4(
+        &self,
+        request: &SignedRequest<'_>,
+        header: &str,
+        now: SystemTime,
+    ) -> Result<(), AuthError> {
         let auth = SigV4Header::parse(header, request.headers)?;
         let secret = self.secret(&auth.access_key)?;
+        checks::covers_required_headers(request.headers, &auth.signed_headers)?;
+        checks::within_clock_skew(checks::parse_request_date(&auth.amz_date)?, now)?;
+        checks::scope_matches(
+            &auth.date,
+            &auth.region,
+            &auth.service,
+            &auth.amz_date,
+            &self.scope,
+        )?;
         let canonical = sigv4_canonical_request(request, &auth.signed_headers);
         let string_to_sign = format!(
             "{SIGV4_SCHEME}\n{}\n{}\n{}",
@@ -119,9 +169,26 @@ impl Verifier {
             .map_err(|_| AuthError::InvalidSignature)
     }
 
-    fn verify_aws3(&self, request: &SignedRequest<'_>, header: &str) -> Result<(), AuthError> {
+    fn verify_aws3(
+        &self,
+        request: &SignedRequest<'_>,
+        header: &str,
+        now: SystemTime,
+    ) -> Result<(), AuthError> {
         let auth = Aws3Header::parse(header)?;
         let secret = self.secret(&auth.access_key)?;
+        if let Some(signed) = &auth.signed_headers {
+            checks::covers_required_headers(request.headers, signed)?;
+        }
+        let date = header_str(request.headers, "x-amz-date")
+            .or_else(|| header_str(request.headers, "date"))
+            .ok_or_else(|| {
+                AuthError::Incomplete(
+                    "AWS3 requires existence of either a 'X-Amz-Date' or a 'Date' header."
+                        .to_owned(),
+                )
+            })?;
+        checks::within_clock_skew(checks::parse_request_date(date)?, now)?;
         let expected = base64::engine::general_purpose::STANDARD
             .decode(auth.signature.as_bytes())
             .map_err(|_| AuthError::InvalidSignature)?;
@@ -385,8 +452,17 @@ mod tests {
         map
     }
 
+    /// A verifier for boto's capture, whose scope is `localhost/localhost`.
     fn verifier(key: &str, secret: &str) -> Verifier {
-        Verifier::new(HashMap::from([(key.to_owned(), secret.to_owned())]))
+        let mut verifier =
+            Verifier::new(HashMap::from([(key.to_owned(), secret.to_owned())]), None);
+        verifier.scope.service = "localhost";
+        verifier
+    }
+
+    /// The moment boto's capture was signed.
+    fn capture_time() -> SystemTime {
+        checks::parse_request_date("20261126T191840Z").expect("date")
     }
 
     fn post<'a>(headers: &'a HeaderMap, body: &'a [u8]) -> SignedRequest<'a> {
@@ -425,7 +501,7 @@ mod tests {
     fn sigv4_accepts_boto_capture() {
         let h = boto_capture(BOTO_SIGNATURE);
         assert_eq!(
-            verifier("AKIDEXAMPLE", "SECRET").verify(&post(&h, b"{}")),
+            verifier("AKIDEXAMPLE", "SECRET").verify(&post(&h, b"{}"), capture_time()),
             Ok(())
         );
     }
@@ -433,26 +509,30 @@ mod tests {
     #[test]
     fn sigv4_rejects_wrong_secret_body_or_signature() {
         let h = boto_capture(BOTO_SIGNATURE);
-        let wrong_secret = verifier("AKIDEXAMPLE", "SECRET2").verify(&post(&h, b"{}"));
+        let wrong_secret =
+            verifier("AKIDEXAMPLE", "SECRET2").verify(&post(&h, b"{}"), capture_time());
         assert_eq!(wrong_secret, Err(AuthError::InvalidSignature));
-        let wrong_body = verifier("AKIDEXAMPLE", "SECRET").verify(&post(&h, b"{ }"));
+        let wrong_body =
+            verifier("AKIDEXAMPLE", "SECRET").verify(&post(&h, b"{ }"), capture_time());
         assert_eq!(wrong_body, Err(AuthError::InvalidSignature));
         let h = boto_capture("zz");
-        let not_hex = verifier("AKIDEXAMPLE", "SECRET").verify(&post(&h, b"{}"));
+        let not_hex = verifier("AKIDEXAMPLE", "SECRET").verify(&post(&h, b"{}"), capture_time());
         assert_eq!(not_hex, Err(AuthError::InvalidSignature));
     }
 
     #[test]
     fn sigv4_unknown_key_is_unrecognized() {
         let h = boto_capture(BOTO_SIGNATURE);
-        let result = verifier("OTHER", "SECRET").verify(&post(&h, b"{}"));
+        let result = verifier("OTHER", "SECRET").verify(&post(&h, b"{}"), capture_time());
         assert_eq!(result, Err(AuthError::UnrecognizedClient));
     }
 
     /// The `get-vanilla` and `post-vanilla` cases of AWS's SigV4 test suite.
     #[test]
     fn sigv4_matches_aws_test_suite() {
-        let v = verifier("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        let mut v = verifier("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        v.scope.service = "service";
+        let signed_at = checks::parse_request_date("20150830T123600Z").expect("date");
         for (method, signature) in [
             (
                 "GET",
@@ -481,14 +561,15 @@ mod tests {
                 headers: &h,
                 body: b"",
             };
-            assert_eq!(v.verify(&request), Ok(()), "{method}");
+            assert_eq!(v.verify(&request, signed_at), Ok(()), "{method}");
         }
     }
 
     #[test]
     fn sigv4_missing_parts_are_incomplete() {
         let h = headers(&[("authorization", "AWS4-HMAC-SHA256 Signature=abc")]);
-        let Err(AuthError::Incomplete(message)) = verifier("A", "S").verify(&post(&h, b"{}"))
+        let Err(AuthError::Incomplete(message)) =
+            verifier("A", "S").verify(&post(&h, b"{}"), capture_time())
         else {
             panic!("expected IncompleteSignature");
         };
@@ -502,14 +583,14 @@ mod tests {
                 "AWS4-HMAC-SHA256 Credential=A/x,SignedHeaders=host,Signature=ab",
             ),
         ]);
-        let result = verifier("A", "S").verify(&post(&h, b"{}"));
+        let result = verifier("A", "S").verify(&post(&h, b"{}"), capture_time());
         assert!(
             matches!(result, Err(AuthError::Incomplete(_))),
             "{result:?}"
         );
 
         let h = headers(&[("authorization", "Basic dXNlcjpwYXNz")]);
-        let result = verifier("A", "S").verify(&post(&h, b"{}"));
+        let result = verifier("A", "S").verify(&post(&h, b"{}"), capture_time());
         assert!(
             matches!(result, Err(AuthError::Incomplete(_))),
             "{result:?}"
@@ -520,7 +601,7 @@ mod tests {
     fn no_header_is_missing_token() {
         let h = headers(&[("host", "localhost")]);
         assert_eq!(
-            verifier("A", "S").verify(&post(&h, b"{}")),
+            verifier("A", "S").verify(&post(&h, b"{}"), capture_time()),
             Err(AuthError::Missing)
         );
     }
@@ -546,18 +627,18 @@ mod tests {
         };
         let v = verifier("AKID", "SECRET");
         let good = make(AWS3_SIGNATURE);
-        assert_eq!(v.verify(&post(&good, b"{}")), Ok(()));
+        assert_eq!(v.verify(&post(&good, b"{}"), capture_time()), Ok(()));
         assert_eq!(
-            v.verify(&post(&good, b"{\"Limit\":1}")),
+            v.verify(&post(&good, b"{\"Limit\":1}"), capture_time()),
             Err(AuthError::InvalidSignature)
         );
         let bad = make("AAAA");
         assert_eq!(
-            v.verify(&post(&bad, b"{}")),
+            v.verify(&post(&bad, b"{}"), capture_time()),
             Err(AuthError::InvalidSignature)
         );
         assert_eq!(
-            verifier("X", "SECRET").verify(&post(&good, b"{}")),
+            verifier("X", "SECRET").verify(&post(&good, b"{}"), capture_time()),
             Err(AuthError::UnrecognizedClient)
         );
     }
@@ -567,7 +648,7 @@ mod tests {
     #[test]
     fn aws3_missing_parts_are_incomplete() {
         let h = headers(&[("x-amzn-authorization", "AWS3 AWSAccessKeyId=AKID")]);
-        let result = verifier("AKID", "S").verify(&post(&h, b"{}"));
+        let result = verifier("AKID", "S").verify(&post(&h, b"{}"), capture_time());
         assert!(
             matches!(result, Err(AuthError::Incomplete(_))),
             "{result:?}"
@@ -576,7 +657,7 @@ mod tests {
             "x-amzn-authorization",
             "AWS3 AWSAccessKeyId=AKID,Algorithm=HmacSHA1,Signature=abc=",
         )]);
-        let result = verifier("AKID", "S").verify(&post(&h, b"{}"));
+        let result = verifier("AKID", "S").verify(&post(&h, b"{}"), capture_time());
         assert!(
             matches!(result, Err(AuthError::Incomplete(_))),
             "{result:?}"
