@@ -6,16 +6,18 @@ use std::convert::Infallible;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
+use tokio::sync::Semaphore;
 
 use crate::auth::{AuthError, SignedRequest, Verifier};
-use crate::engine::Engine;
+use crate::engine::{ApiError, Engine};
+use crate::limits::BUDGET_WAIT;
 
 /// Prefix of `X-Amz-Target` for this API version.
 const TARGET_PREFIX: &str = "DynamoDB_20111205.";
@@ -26,9 +28,13 @@ const CORAL: &str = "com.amazon.coral.service#";
 const NOT_FOUND_BODY: &[u8] = b"<UnknownOperationException/>\n";
 /// Body of the 413 answer (the service sends no JSON here).
 const TOO_LARGE_BODY: &[u8] = b"Request Entity Too Large";
+/// Body of the 408 answer to a body not sent in time.
+const TIMEOUT_BODY: &[u8] = b"Request Timeout";
 /// How many bytes of an oversized body are read and discarded so the client
 /// gets to see the 413 instead of a reset connection.
 const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
+/// How long a refused body is drained at most.
+const DRAIN_TIME: Duration = Duration::from_secs(5);
 
 /// State shared by every connection of one server.
 pub(crate) struct Shared {
@@ -36,6 +42,10 @@ pub(crate) struct Shared {
     pub(crate) verifier: Option<Verifier>,
     pub(crate) max_body_size: usize,
     pub(crate) ids: RequestIds,
+    /// Request bytes that may be read, parsed or executed at once (one permit a byte).
+    pub(crate) budget: Arc<Semaphore>,
+    /// Time a client may take to send a body.
+    pub(crate) body_timeout: Duration,
 }
 
 /// Unique `x-amzn-RequestId` values: a random per-server prefix and a counter,
@@ -78,6 +88,21 @@ impl Reply {
         }
     }
 
+    /// The same answer, then the connection is closed.
+    fn closing(self) -> Reply {
+        Reply {
+            close: true,
+            ..self
+        }
+    }
+
+    /// The engine's error as an answer.
+    fn api_error(error: &ApiError) -> Reply {
+        let status =
+            StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Reply::new(status, error.to_json())
+    }
+
     /// A 400 with a Coral protocol error body.
     fn coral(name: &str, message: Option<&str>) -> Reply {
         let mut body = serde_json::json!({ "__type": format!("{CORAL}{name}") });
@@ -111,15 +136,33 @@ pub(crate) async fn handle(
 /// Returns the operation name (when known) for logging.
 async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, Reply) {
     let (parts, body) = request.into_parts();
-    let body = match read_body(body, shared.max_body_size).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            let reply = Reply {
-                close: true,
-                ..Reply::new(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE_BODY)
-            };
-            return (None, reply);
+    let declared = body.size_hint().exact();
+    if declared.is_some_and(|n| n > shared.max_body_size as u64) {
+        drain(body).await;
+        return (None, too_large());
+    }
+    // Room for the whole body (the largest allowed when it is chunked) is
+    // reserved before a byte of it is read, and kept until the engine is done.
+    let charge = declared.map_or(shared.max_body_size, |n| n as usize).max(1);
+    let charge = u32::try_from(charge).unwrap_or(u32::MAX);
+    let budget = Arc::clone(&shared.budget);
+    let _permit = match tokio::time::timeout(BUDGET_WAIT, budget.acquire_many_owned(charge)).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) | Err(_) => {
+            tracing::warn!("in-flight request budget exhausted; answering 503");
+            return (None, Reply::api_error(&ApiError::unavailable()).closing());
         }
+    };
+    let read = tokio::time::timeout(shared.body_timeout, read_body(body, shared.max_body_size));
+    let Ok(read) = read.await else {
+        return (
+            None,
+            Reply::new(StatusCode::REQUEST_TIMEOUT, TIMEOUT_BODY).closing(),
+        );
+    };
+    let body = match read {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return (None, too_large()),
         Err(BodyError::Read) => {
             return (
                 None,
@@ -150,6 +193,10 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, 
     }
     let reply = execute(&shared.engine, operation, body).await;
     (Some(operation.to_owned()), reply)
+}
+
+fn too_large() -> Reply {
+    Reply::new(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE_BODY).closing()
 }
 
 fn auth_reply(error: &AuthError) -> Reply {
@@ -188,11 +235,7 @@ async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply
     };
     match outcome {
         Ok(Ok(output)) => Reply::new(StatusCode::OK, output),
-        Ok(Err(error)) => {
-            let status =
-                StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Reply::new(status, error.to_json())
-        }
+        Ok(Err(error)) => Reply::api_error(&error),
         Err(failure) => {
             tracing::error!(%failure, operation, "engine call failed");
             let mut reply =
@@ -254,11 +297,7 @@ enum BodyError {
 
 /// Reads the body, refusing more than `limit` bytes without buffering them.
 async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
-    let declared = body.size_hint().exact().unwrap_or(0);
-    if declared > limit as u64 {
-        drain(body).await;
-        return Err(BodyError::TooLarge);
-    }
+    let declared = body.size_hint().exact().unwrap_or(0).min(limit as u64);
     let mut buffer = Vec::with_capacity(declared as usize);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| BodyError::Read)?;
@@ -274,15 +313,19 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError>
     Ok(Bytes::from(buffer))
 }
 
-/// Reads and discards up to [`DRAIN_LIMIT`] more bytes of a refused body.
+/// Reads and discards up to [`DRAIN_LIMIT`] more bytes of a refused body,
+/// for at most [`DRAIN_TIME`].
 async fn drain(mut body: Incoming) {
-    let mut discarded = 0usize;
-    while discarded < DRAIN_LIMIT {
-        match body.frame().await {
-            Some(Ok(frame)) => discarded += frame.data_ref().map_or(0, Bytes::len),
-            _ => break,
+    let discard = async {
+        let mut discarded = 0usize;
+        while discarded < DRAIN_LIMIT {
+            match body.frame().await {
+                Some(Ok(frame)) => discarded += frame.data_ref().map_or(0, Bytes::len),
+                _ => break,
+            }
         }
-    }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, discard).await;
 }
 
 #[cfg(test)]

@@ -36,7 +36,11 @@ pub mod faults;
 
 mod auth;
 mod http;
+mod limits;
 mod server;
 mod tls;
 
+pub use limits::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IN_FLIGHT_BYTES, MAX_BODY_SIZE_LIMIT,
+};
 pub use server::{BackgroundServer, DEFAULT_MAX_BODY_SIZE, LocalServer, LocalServerBuilder, start};

@@ -24,7 +24,12 @@ Options:
                               and the service dynamodb
   --region REGION             the region SigV4 scopes must name (default: any)
   --transition-delay-ms N     milliseconds tables stay CREATING/UPDATING/DELETING (default 0)
-  --max-body-bytes N          largest accepted request body (default 1048576)
+  --max-body-bytes N          largest accepted request body (default 1048576, at most 16777216)
+  --max-connections N         connections served at once; more are answered 503 and closed
+                              (default 1024, fewer under a lower open-files limit)
+  --max-in-flight-bytes N     request bytes read, parsed or executed at once (default 8388608)
+  --idle-timeout-ms N         how long a connection may wait for a full request head (default 30000)
+  --body-timeout-ms N         how long a client may take to send a body (default 30000)
   --tls-cert FILE             serve HTTPS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE              the PEM private key of --tls-cert
   -h, --help                  print this help
@@ -40,6 +45,10 @@ struct Options {
     region: Option<String>,
     transition_delay: Duration,
     max_body_bytes: usize,
+    max_connections: Option<usize>,
+    max_in_flight_bytes: Option<usize>,
+    idle_timeout: Option<Duration>,
+    body_timeout: Option<Duration>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
 }
@@ -58,6 +67,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         region: None,
         transition_delay: Duration::ZERO,
         max_body_bytes: dynamo_local::DEFAULT_MAX_BODY_SIZE,
+        max_connections: None,
+        max_in_flight_bytes: None,
+        idle_timeout: None,
+        body_timeout: None,
         tls_cert: None,
         tls_key: None,
     };
@@ -97,7 +110,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
             "--transition-delay-ms" => {
                 options.transition_delay = Duration::from_millis(parse_number(&flag, &value()?)?);
             }
-            "--max-body-bytes" => options.max_body_bytes = parse_number(&flag, &value()?)?,
+            "--max-body-bytes" => {
+                options.max_body_bytes = parse_number(&flag, &value()?)?;
+                if options.max_body_bytes > dynamo_local::MAX_BODY_SIZE_LIMIT {
+                    return Err(format!(
+                        "--max-body-bytes: at most {} bytes",
+                        dynamo_local::MAX_BODY_SIZE_LIMIT
+                    ));
+                }
+            }
+            "--max-connections" => {
+                options.max_connections = Some(parse_number(&flag, &value()?)?);
+            }
+            "--max-in-flight-bytes" => {
+                options.max_in_flight_bytes = Some(parse_number(&flag, &value()?)?);
+            }
+            "--idle-timeout-ms" => {
+                options.idle_timeout = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
+            "--body-timeout-ms" => {
+                options.body_timeout = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
             "--tls-cert" => options.tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => options.tls_key = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument `{arg}`")),
@@ -166,6 +199,18 @@ async fn serve(options: Options) -> std::io::Result<()> {
     }
     if let Some(region) = options.region {
         builder = builder.region(region);
+    }
+    if let Some(n) = options.max_connections {
+        builder = builder.max_connections(n);
+    }
+    if let Some(n) = options.max_in_flight_bytes {
+        builder = builder.max_in_flight_bytes(n);
+    }
+    if let Some(timeout) = options.idle_timeout {
+        builder = builder.idle_timeout(timeout);
+    }
+    if let Some(timeout) = options.body_timeout {
+        builder = builder.body_timeout(timeout);
     }
     if let (Some(cert), Some(key)) = (&options.tls_cert, &options.tls_key) {
         let read = |path: &PathBuf| {
@@ -245,6 +290,13 @@ mod tests {
             "--tls-key=k.pem",
             "--region",
             "us-east-1",
+            "--max-connections",
+            "7",
+            "--max-in-flight-bytes=9000",
+            "--idle-timeout-ms",
+            "100",
+            "--body-timeout-ms",
+            "200",
         ]) else {
             panic!("expected options")
         };
@@ -262,6 +314,10 @@ mod tests {
         assert_eq!(options.tls_cert, Some(PathBuf::from("c.pem")));
         assert_eq!(options.tls_key, Some(PathBuf::from("k.pem")));
         assert_eq!(options.region.as_deref(), Some("us-east-1"));
+        assert_eq!(options.max_connections, Some(7));
+        assert_eq!(options.max_in_flight_bytes, Some(9000));
+        assert_eq!(options.idle_timeout, Some(Duration::from_millis(100)));
+        assert_eq!(options.body_timeout, Some(Duration::from_millis(200)));
     }
 
     #[test]
@@ -273,6 +329,7 @@ mod tests {
             &["--bind", "nope"],
             &["--verify-signatures", "nokey"],
             &["--tls-cert", "c.pem"],
+            &["--max-body-bytes", "16777217"],
             &["--what"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");

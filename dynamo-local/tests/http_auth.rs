@@ -410,7 +410,10 @@ async fn unsigned_target_cannot_turn_a_get_into_a_delete() {
         .expect("create");
     server
         .engine()
-        .execute("PutItem", br#"{"TableName":"things","Item":{"k":{"S":"x"}}}"#)
+        .execute(
+            "PutItem",
+            br#"{"TableName":"things","Item":{"k":{"S":"x"}}}"#,
+        )
         .expect("put");
     let body = r#"{"TableName":"things","Key":{"HashKeyElement":{"S":"x"}}}"#;
     let get_signed_without_target = Signing {

@@ -10,7 +10,7 @@
 //! 3. value-level semantic problems (empty values, bad numbers, duplicate set
 //!    members, contradictory `Expected`) → the first one, as a `ValidationException`.
 
-use serde_json::{Map, Value};
+use super::json::{Map, Value};
 
 use dynamo_core::value::{AttributeValue, Binary, Item, Number};
 use dynamo_core::wire::ComparisonOperator;
@@ -18,7 +18,7 @@ use dynamo_core::wire::ComparisonOperator;
 use super::error::ApiError;
 
 /// A JSON object.
-pub(crate) type Obj = Map<String, Value>;
+pub(crate) type Obj = Map;
 
 const EMPTY_VALUE: &str =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";

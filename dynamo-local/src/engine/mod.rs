@@ -5,7 +5,8 @@
 //! the JSON response body or an [`ApiError`]; the HTTP layer adds headers.
 //!
 //! # Design
-//! * Requests are parsed into a `serde_json::Value`, then decoded Coral-style
+//! * Requests are parsed into a compact JSON tree (`json`, about 10 bytes
+//!   per byte of JSON), then decoded Coral-style
 //!   (`decode`): wrong JSON types are `SerializationException`, constraint
 //!   violations are reported all together, semantic problems after that.
 //! * The catalog (`catalog`) is an `RwLock<BTreeMap<name, Arc<Table>>>`
@@ -33,6 +34,7 @@ mod compare;
 mod decode;
 mod error;
 mod items;
+mod json;
 mod output;
 mod query;
 mod table;
