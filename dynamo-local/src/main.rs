@@ -55,7 +55,7 @@ struct Options {
 
 /// What the command line asks for.
 enum Command {
-    Serve(Options),
+    Serve(Box<Options>),
     Help,
 }
 
@@ -139,7 +139,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
     if options.tls_cert.is_some() != options.tls_key.is_some() {
         return Err("--tls-cert and --tls-key go together".to_owned());
     }
-    Ok(Command::Serve(options))
+    Ok(Command::Serve(Box::new(options)))
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
@@ -149,7 +149,7 @@ fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, Strin
 
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Serve(options)) => options,
+        Ok(Command::Serve(options)) => *options,
         Ok(Command::Help) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
