@@ -3,12 +3,14 @@
 //!
 //! Memory has a bound whatever the clients send: each connection holds at
 //! most [`MAX_HEADER_BUFFER`] of unparsed head, and request bodies are read,
-//! parsed and executed only within the in-flight budget. Parsing takes at
-//! most about 25 bytes per byte of JSON (a 1 MiB body of `1,1,1,…` or of
-//! tiny batch entries; the engine's compact JSON tree), so the requests in
-//! flight take at most about `26 × max_in_flight_bytes` (208 MiB with the
-//! default 8 MiB), plus `max_connections × MAX_HEADER_BUFFER`, plus the
-//! stored data. `tests/http_limits.rs` measures it.
+//! parsed and executed only within the in-flight budget. A body, its parsed
+//! tree (the engine's compact JSON tree, at worst about 25 bytes per byte
+//! of a `1,1,1,…` list while it grows) and its decoded requests take at
+//! most about 32 bytes per byte in flight, so requests take at most about
+//! `32 × max_in_flight_bytes` (256 MiB with the default 8 MiB), plus
+//! `max_connections × MAX_HEADER_BUFFER`, plus the stored data.
+//! `tests/http_limits.rs` measures it: 64 concurrent worst-case 1 MiB
+//! bodies add about 240 MiB.
 
 use std::time::Duration;
 

@@ -184,7 +184,7 @@ impl LocalServerBuilder {
     /// Request bytes read, parsed or executed at once (default 8 MiB, at
     /// least one `max_body_size`); a request waits for room, up to 10 s,
     /// then gets a 503 `ServiceUnavailableException`. Memory for requests
-    /// stays under about 26 times this (see the crate docs).
+    /// stays under about 32 times this.
     pub fn max_in_flight_bytes(mut self, bytes: usize) -> Self {
         self.limits.max_in_flight_bytes = Some(bytes);
         self
