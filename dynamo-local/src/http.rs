@@ -222,7 +222,8 @@ const INLINE_OPERATIONS: [&str; 6] = [
 /// stall the async workers. Either way an engine panic becomes a 500, never
 /// a dropped connection.
 async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply {
-    let outcome = if INLINE_OPERATIONS.contains(&operation) {
+    // A durable engine waits for its commit: never on an async worker.
+    let outcome = if INLINE_OPERATIONS.contains(&operation) && !engine.is_durable() {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             engine.execute(operation, &body)
         }))

@@ -30,6 +30,9 @@ Options:
   --max-in-flight-bytes N     request bytes read, parsed or executed at once (default 8388608)
   --idle-timeout-ms N         how long a connection may wait for a full request head (default 30000)
   --body-timeout-ms N         how long a client may take to send a body (default 30000)
+  --data-dir DIR              keep tables and items in DIR (a redb database): they survive a
+                              restart and kill -9; every write is fsynced before it is
+                              acknowledged (default: in memory only)
   --tls-cert FILE             serve HTTPS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE              the PEM private key of --tls-cert
   -h, --help                  print this help
@@ -51,6 +54,7 @@ struct Options {
     body_timeout: Option<Duration>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
 }
 
 /// What the command line asks for.
@@ -73,6 +77,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         body_timeout: None,
         tls_cert: None,
         tls_key: None,
+        data_dir: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -133,6 +138,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
             }
             "--tls-cert" => options.tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => options.tls_key = Some(PathBuf::from(value()?)),
+            "--data-dir" => options.data_dir = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument `{arg}`")),
         }
     }
@@ -199,6 +205,9 @@ async fn serve(options: Options) -> std::io::Result<()> {
     }
     if let Some(region) = options.region {
         builder = builder.region(region);
+    }
+    if let Some(dir) = &options.data_dir {
+        builder = builder.data_dir(dir);
     }
     if let Some(n) = options.max_connections {
         builder = builder.max_connections(n);
@@ -297,6 +306,8 @@ mod tests {
             "100",
             "--body-timeout-ms",
             "200",
+            "--data-dir",
+            "d",
         ]) else {
             panic!("expected options")
         };
@@ -318,6 +329,7 @@ mod tests {
         assert_eq!(options.max_in_flight_bytes, Some(9000));
         assert_eq!(options.idle_timeout, Some(Duration::from_millis(100)));
         assert_eq!(options.body_timeout, Some(Duration::from_millis(200)));
+        assert_eq!(options.data_dir, Some(PathBuf::from("d")));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,6 +58,7 @@ pub struct LocalServerBuilder {
     max_body_size: usize,
     tls: Option<TlsPem>,
     limits: Limits,
+    data_dir: Option<PathBuf>,
 }
 
 /// Shows the access keys but never their secrets, nor the TLS key.
@@ -75,6 +77,7 @@ impl std::fmt::Debug for LocalServerBuilder {
             .field("max_body_size", &self.max_body_size)
             .field("tls", &self.tls)
             .field("limits", &self.limits)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }
@@ -89,6 +92,7 @@ impl Default for LocalServerBuilder {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             tls: None,
             limits: Limits::default(),
+            data_dir: None,
         }
     }
 }
@@ -142,6 +146,28 @@ impl LocalServerBuilder {
     /// Enforces the 2012 throughput-change rules on UpdateTable.
     pub fn strict_throughput_rules(mut self, strict: bool) -> Self {
         self.engine_config.strict_throughput_rules = strict;
+        self
+    }
+
+    /// Keeps tables and items in `dir` (created if needed) instead of in
+    /// memory only: they survive a restart, and every write is fsynced
+    /// before it is acknowledged (writes arriving together share one
+    /// commit), so it survives `kill -9` too. The store is a redb database,
+    /// `dir/data.redb`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let server = dynamo_local::LocalServer::builder()
+    ///     .data_dir("/var/lib/dynamo-local")
+    ///     .start()
+    ///     .await?;
+    /// # let _ = server;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
         self
     }
 
@@ -231,7 +257,10 @@ impl LocalServerBuilder {
             tracing::warn!("{warning}");
         }
         let region = self.region;
-        let engine = Engine::new(self.engine_config);
+        let engine = match &self.data_dir {
+            Some(dir) => Engine::open(self.engine_config, dir)?,
+            None => Engine::new(self.engine_config),
+        };
         let budget = self.limits.in_flight_budget(self.max_body_size);
         let shared = Arc::new(Shared {
             engine: engine.clone(),

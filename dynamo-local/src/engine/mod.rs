@@ -37,9 +37,11 @@ mod items;
 mod json;
 mod output;
 mod query;
+mod store;
 mod table;
 mod update;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +49,7 @@ pub use error::ApiError;
 
 use crate::faults::Faults;
 use catalog::Catalog;
+use store::Store;
 
 /// Engine settings; every knob defaults to the service-like behaviour.
 #[derive(Debug, Clone, Default)]
@@ -101,6 +104,20 @@ impl Op {
         })
     }
 
+    /// True for the operations that may change tables or items.
+    fn writes(self) -> bool {
+        matches!(
+            self,
+            Op::PutItem
+                | Op::DeleteItem
+                | Op::UpdateItem
+                | Op::BatchWriteItem
+                | Op::CreateTable
+                | Op::UpdateTable
+                | Op::DeleteTable
+        )
+    }
+
     fn is_data_plane(self) -> bool {
         !matches!(
             self,
@@ -118,6 +135,16 @@ struct Inner {
     config: EngineConfig,
     catalog: Catalog,
     faults: Faults,
+    store: Option<Arc<Store>>,
+}
+
+impl Drop for Inner {
+    /// Lets the store's writer commit what is queued, then stop.
+    fn drop(&mut self) {
+        if let Some(store) = &self.store {
+            store.close();
+        }
+    }
 }
 
 /// The in-memory DynamoDB. Cheap to clone (shared state); `Send + Sync`.
@@ -127,15 +154,49 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine with no tables.
+    /// An engine with no tables, in memory only.
     pub fn new(config: EngineConfig) -> Engine {
         Engine {
             inner: Arc::new(Inner {
                 config,
                 catalog: Catalog::default(),
                 faults: Faults::default(),
+                store: None,
             }),
         }
+    }
+
+    /// An engine whose tables and items live in `dir` (created if needed):
+    /// what it held when it last stopped, or was killed, is loaded back,
+    /// and every write is on disk (fsynced, see `store`) before it is
+    /// acknowledged.
+    ///
+    /// # Errors
+    /// Fails when the directory or its database cannot be opened or read.
+    ///
+    /// # Example
+    /// ```no_run
+    /// use dynamo_local::engine::{Engine, EngineConfig};
+    /// let engine = Engine::open(EngineConfig::default(), "/var/lib/dynamo-local".as_ref())?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn open(config: EngineConfig, dir: &Path) -> std::io::Result<Engine> {
+        let (store, restored) = Store::open(dir)?;
+        let catalog = Catalog::default();
+        catalog.restore(&store, restored)?;
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                config,
+                catalog,
+                faults: Faults::default(),
+                store: Some(store),
+            }),
+        })
+    }
+
+    /// True when writes wait for the disk ([`Engine::open`]).
+    pub fn is_durable(&self) -> bool {
+        self.inner.store.is_some()
     }
 
     /// Runs one operation. `operation` is the name after `DynamoDB_20111205.`;
@@ -161,20 +222,37 @@ impl Engine {
         let obj = decode::root(body)?;
         let catalog = &self.inner.catalog;
         let config = &self.inner.config;
+        let output = self.run(op, catalog, config, &obj)?;
+        if let Some(store) = &self.inner.store
+            && op.writes()
+        {
+            store.sync()?;
+        }
+        Ok(output)
+    }
+
+    fn run(
+        &self,
+        op: Op,
+        catalog: &Catalog,
+        config: &EngineConfig,
+        obj: &decode::Obj,
+    ) -> Result<Vec<u8>, ApiError> {
+        let faults = &self.inner.faults;
         match op {
-            Op::CreateTable => catalog.create(config, &obj),
-            Op::DescribeTable => catalog.describe(&obj),
-            Op::ListTables => catalog.list(&obj),
-            Op::UpdateTable => catalog.update(config, &obj),
-            Op::DeleteTable => catalog.delete(config, &obj),
-            Op::GetItem => items::get_item(catalog, &obj),
-            Op::PutItem => items::put_item(catalog, &obj),
-            Op::DeleteItem => items::delete_item(catalog, &obj),
-            Op::UpdateItem => update::update_item(catalog, &obj),
-            Op::Query => query::query(catalog, &obj),
-            Op::Scan => query::scan(catalog, &obj),
-            Op::BatchGetItem => batch::batch_get(catalog, faults, &obj),
-            Op::BatchWriteItem => batch::batch_write(catalog, faults, &obj),
+            Op::CreateTable => catalog.create(config, obj),
+            Op::DescribeTable => catalog.describe(obj),
+            Op::ListTables => catalog.list(obj),
+            Op::UpdateTable => catalog.update(config, obj),
+            Op::DeleteTable => catalog.delete(config, obj),
+            Op::GetItem => items::get_item(catalog, obj),
+            Op::PutItem => items::put_item(catalog, obj),
+            Op::DeleteItem => items::delete_item(catalog, obj),
+            Op::UpdateItem => update::update_item(catalog, obj),
+            Op::Query => query::query(catalog, obj),
+            Op::Scan => query::scan(catalog, obj),
+            Op::BatchGetItem => batch::batch_get(catalog, faults, obj),
+            Op::BatchWriteItem => batch::batch_write(catalog, faults, obj),
         }
     }
 
