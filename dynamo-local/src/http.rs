@@ -15,15 +15,14 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
 use tokio::sync::Semaphore;
 
-use crate::auth::{AuthError, SignedRequest, Verifier};
+use dynamo_core::wire::Op;
+
+use crate::auth::{SignedRequest, Verifier};
 use crate::engine::{ApiError, Engine};
 use crate::limits::BUDGET_WAIT;
 
-/// Prefix of `X-Amz-Target` for this API version.
-const TARGET_PREFIX: &str = "DynamoDB_20111205.";
 const JSON_CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 const ACCEPTED_CONTENT_TYPES: [&str; 2] = [JSON_CONTENT_TYPE, "application/json"];
-const CORAL: &str = "com.amazon.coral.service#";
 /// Body of the 404 answer to a non-POST or a wrong content type.
 const NOT_FOUND_BODY: &[u8] = b"<UnknownOperationException/>\n";
 /// Body of the 413 answer (the service sends no JSON here).
@@ -102,15 +101,6 @@ impl Reply {
             StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Reply::new(status, error.to_json())
     }
-
-    /// A 400 with a Coral protocol error body.
-    fn coral(name: &str, message: Option<&str>) -> Reply {
-        let mut body = serde_json::json!({ "__type": format!("{CORAL}{name}") });
-        if let Some(message) = message {
-            body["message"] = message.into();
-        }
-        Reply::new(StatusCode::BAD_REQUEST, body.to_string())
-    }
 }
 
 /// Serves one request; never fails, so hyper never drops the connection on bad input.
@@ -124,7 +114,7 @@ pub(crate) async fn handle(
     let corrupt_crc = shared.engine.faults().take_corrupt_crc();
     tracing::debug!(
         request_id = %request_id,
-        operation = operation.as_deref().unwrap_or("-"),
+        operation = operation.map_or("-", Op::name),
         status = reply.status.as_u16(),
         elapsed_us = started.elapsed().as_micros() as u64,
         "request"
@@ -134,7 +124,7 @@ pub(crate) async fn handle(
 
 /// Runs the protocol checks in the service's order, then the engine.
 /// Returns the operation name (when known) for logging.
-async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, Reply) {
+async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<Op>, Reply) {
     let (parts, body) = request.into_parts();
     let declared = body.size_hint().exact();
     if declared.is_some_and(|n| n > shared.max_body_size as u64) {
@@ -166,18 +156,17 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, 
         Err(BodyError::Read) => {
             return (
                 None,
-                Reply::coral(
-                    "SerializationException",
-                    Some("Could not read request body"),
-                ),
+                Reply::api_error(&ApiError::serialization_message(
+                    "Could not read request body",
+                )),
             );
         }
     };
     if parts.method != Method::POST || !has_json_content_type(&parts.headers) {
         return (None, Reply::new(StatusCode::NOT_FOUND, NOT_FOUND_BODY));
     }
-    let Some(operation) = operation_name(&parts.headers) else {
-        return (None, Reply::coral("UnknownOperationException", None));
+    let Some(operation) = operation_of(&parts.headers) else {
+        return (None, Reply::api_error(&ApiError::unknown_operation()));
     };
     if let Some(verifier) = &shared.verifier {
         let signed = SignedRequest {
@@ -188,49 +177,36 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, 
             body: &body,
         };
         if let Err(error) = verifier.verify(&signed, std::time::SystemTime::now()) {
-            return (Some(operation.to_owned()), auth_reply(&error));
+            return (Some(operation), Reply::api_error(&error.to_api_error()));
         }
     }
     let reply = execute(&shared.engine, operation, body).await;
-    (Some(operation.to_owned()), reply)
+    (Some(operation), reply)
 }
 
 fn too_large() -> Reply {
     Reply::new(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE_BODY).closing()
 }
 
-fn auth_reply(error: &AuthError) -> Reply {
-    Reply::coral(error.error_name(), Some(&error.message()))
-}
-
-/// Operations that touch one item (or none): they hold one shard lock for
-/// microseconds, so they run on the connection's task. Handing them to the
-/// blocking pool cost two cross-thread wake-ups per request, several times
-/// the engine's own work (BENCHMARKS.md, server CPU per request).
-const INLINE_OPERATIONS: [&str; 6] = [
-    "GetItem",
-    "PutItem",
-    "DeleteItem",
-    "UpdateItem",
-    "DescribeTable",
-    "ListTables",
-];
-
-/// Calls the engine: single-item operations inline, the others (Query and
+/// Calls the engine: single-item operations ([`Op::is_single_item`]: one
+/// shard lock for microseconds) on the connection's task, since handing them
+/// to the blocking pool cost two cross-thread wake-ups per request, several
+/// times the engine's own work (BENCHMARKS.md, server CPU per request); the
+/// others (Query and
 /// Scan walk up to 1 MB under a shard lock, batches up to 100 items, table
 /// changes take the catalogue lock) on tokio's blocking pool so they never
 /// stall the async workers. Either way an engine panic becomes a 500, never
 /// a dropped connection.
-async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply {
+async fn execute(engine: &Engine, operation: Op, body: Bytes) -> Reply {
     // A durable engine waits for its commit: never on an async worker.
-    let outcome = if INLINE_OPERATIONS.contains(&operation) && !engine.is_durable() {
+    let outcome = if operation.is_single_item() && !engine.is_durable() {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine.execute(operation, &body)
+            engine.execute_op(operation, &body)
         }))
         .map_err(|_| "engine panicked".to_owned())
     } else {
         let engine = engine.clone();
-        tokio::task::spawn_blocking(move || engine.execute(operation, &body))
+        tokio::task::spawn_blocking(move || engine.execute_op(operation, &body))
             .await
             .map_err(|e| e.to_string())
     };
@@ -238,11 +214,8 @@ async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply
         Ok(Ok(output)) => Reply::new(StatusCode::OK, output),
         Ok(Err(error)) => Reply::api_error(&error),
         Err(failure) => {
-            tracing::error!(%failure, operation, "engine call failed");
-            let mut reply =
-                Reply::coral("InternalFailure", Some("The request processing has failed"));
-            reply.status = StatusCode::INTERNAL_SERVER_ERROR;
-            reply
+            tracing::error!(%failure, %operation, "engine call failed");
+            Reply::api_error(&ApiError::internal_failure())
         }
     }
 }
@@ -282,13 +255,9 @@ fn has_json_content_type(headers: &http::HeaderMap) -> bool {
 }
 
 /// The operation named by `X-Amz-Target`, if it is one of the 13 of this API version.
-fn operation_name(headers: &http::HeaderMap) -> Option<&'static str> {
+fn operation_of(headers: &http::HeaderMap) -> Option<Op> {
     let target = headers.get("x-amz-target")?.to_str().ok()?;
-    let name = target.trim().strip_prefix(TARGET_PREFIX)?;
-    dynamo_core::wire::OPERATION_NAMES
-        .iter()
-        .copied()
-        .find(|known| *known == name)
+    Op::from_target(target.trim())
 }
 
 enum BodyError {
@@ -365,12 +334,12 @@ mod tests {
     #[test]
     fn targets_route_only_known_operations() {
         let mut headers = http::HeaderMap::new();
-        assert_eq!(operation_name(&headers), None);
+        assert_eq!(operation_of(&headers), None);
         headers.insert(
             "x-amz-target",
             HeaderValue::from_static("DynamoDB_20111205.Query"),
         );
-        assert_eq!(operation_name(&headers), Some("Query"));
+        assert_eq!(operation_of(&headers), Some(Op::Query));
         for bad in [
             "DynamoDB_20120810.Query",
             "DynamoDB_20111205.query",
@@ -378,7 +347,7 @@ mod tests {
             "Query",
         ] {
             headers.insert("x-amz-target", HeaderValue::from_static(bad));
-            assert_eq!(operation_name(&headers), None, "{bad}");
+            assert_eq!(operation_of(&headers), None, "{bad}");
         }
     }
 
@@ -400,13 +369,13 @@ mod tests {
 
     #[test]
     fn coral_errors_have_type_and_optional_message() {
-        let reply = Reply::coral("UnknownOperationException", None);
+        let reply = Reply::api_error(&ApiError::unknown_operation());
         assert_eq!(reply.status, StatusCode::BAD_REQUEST);
         assert_eq!(
             &reply.body[..],
             br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
         );
-        let reply = auth_reply(&AuthError::Missing);
+        let reply = Reply::api_error(&crate::auth::AuthError::Missing.to_api_error());
         let json: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
         assert_eq!(
             json["__type"],

@@ -26,6 +26,10 @@
 //! [`LocalServerBuilder::start_in_background`], which run the server on its
 //! own thread and runtime.
 //!
+//! Data lives in memory unless [`LocalServerBuilder::data_dir`] (the
+//! binary's `--data-dir DIR`) keeps it in a redb database that survives a
+//! restart and `kill -9`.
+//!
 //! The `dynamo-local` binary serves the same thing on a fixed port:
 //! `cargo run -p dynamo-local -- --port 8000 [--bind ADDR]
 //! [--verify-signatures KEY:SECRET]... [--transition-delay-ms N]`

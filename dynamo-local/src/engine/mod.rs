@@ -47,6 +47,8 @@ use std::time::Duration;
 
 pub use error::ApiError;
 
+use dynamo_core::wire::{Op, Plane};
+
 use crate::faults::Faults;
 use catalog::Catalog;
 use store::Store;
@@ -66,68 +68,19 @@ pub struct EngineConfig {
     pub max_concurrent_transitions: Option<usize>,
 }
 
-/// The operations of API version 2011-12-05.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    BatchGetItem,
-    BatchWriteItem,
-    CreateTable,
-    DeleteItem,
-    DeleteTable,
-    DescribeTable,
-    GetItem,
-    ListTables,
-    PutItem,
-    Query,
-    Scan,
-    UpdateItem,
-    UpdateTable,
-}
-
-impl Op {
-    fn from_name(name: &str) -> Option<Op> {
-        Some(match name {
-            "BatchGetItem" => Op::BatchGetItem,
-            "BatchWriteItem" => Op::BatchWriteItem,
-            "CreateTable" => Op::CreateTable,
-            "DeleteItem" => Op::DeleteItem,
-            "DeleteTable" => Op::DeleteTable,
-            "DescribeTable" => Op::DescribeTable,
-            "GetItem" => Op::GetItem,
-            "ListTables" => Op::ListTables,
-            "PutItem" => Op::PutItem,
-            "Query" => Op::Query,
-            "Scan" => Op::Scan,
-            "UpdateItem" => Op::UpdateItem,
-            "UpdateTable" => Op::UpdateTable,
-            _ => return None,
-        })
-    }
-
-    /// True for the operations that may change tables or items.
-    fn writes(self) -> bool {
-        matches!(
-            self,
-            Op::PutItem
-                | Op::DeleteItem
-                | Op::UpdateItem
-                | Op::BatchWriteItem
-                | Op::CreateTable
-                | Op::UpdateTable
-                | Op::DeleteTable
-        )
-    }
-
-    fn is_data_plane(self) -> bool {
-        !matches!(
-            self,
-            Op::CreateTable
-                | Op::DeleteTable
-                | Op::DescribeTable
-                | Op::ListTables
-                | Op::UpdateTable
-        )
-    }
+/// True for the operations that may change tables or items (a durable
+/// engine waits for their commit).
+fn writes(op: Op) -> bool {
+    matches!(
+        op,
+        Op::PutItem
+            | Op::DeleteItem
+            | Op::UpdateItem
+            | Op::BatchWriteItem
+            | Op::CreateTable
+            | Op::UpdateTable
+            | Op::DeleteTable
+    )
 }
 
 #[derive(Debug)]
@@ -207,13 +160,21 @@ impl Engine {
     /// `ResourceNotFoundException`; `UnknownOperationException` for an unknown name.
     pub fn execute(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>, ApiError> {
         let op = Op::from_name(operation).ok_or_else(ApiError::unknown_operation)?;
+        self.execute_op(op, body)
+    }
+
+    /// Runs one operation of [`dynamo_core::wire::Op`]'s table; see [`Engine::execute`].
+    ///
+    /// # Errors
+    /// The service error to send.
+    pub fn execute_op(&self, op: Op, body: &[u8]) -> Result<Vec<u8>, ApiError> {
         let faults = &self.inner.faults;
         match faults.take_failure() {
             Some(503) => return Err(ApiError::unavailable()),
             Some(_) => return Err(ApiError::internal()),
             None => {}
         }
-        if op.is_data_plane() && faults.take_throttle() {
+        if op.plane() == Plane::Data && faults.take_throttle() {
             return Err(ApiError::throughput_exceeded());
         }
         if body.is_empty() {
@@ -224,7 +185,7 @@ impl Engine {
         let config = &self.inner.config;
         let output = self.run(op, catalog, config, &obj)?;
         if let Some(store) = &self.inner.store
-            && op.writes()
+            && writes(op)
         {
             store.sync()?;
         }
