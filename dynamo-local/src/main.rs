@@ -24,6 +24,12 @@ Options:
                               and the service dynamodb
   --region REGION             the region SigV4 scopes must name (default: any)
   --transition-delay-ms N     milliseconds tables stay CREATING/UPDATING/DELETING (default 0)
+  --create-table-ms N         milliseconds tables stay CREATING (default: --transition-delay-ms)
+  --update-table-ms N         milliseconds tables stay UPDATING (default: --transition-delay-ms)
+  --delete-table-ms N         milliseconds tables stay DELETING (default: --transition-delay-ms)
+  --no-control-plane-limits   lift the service's control-plane limits, on by default: at most 10
+                              tables CREATING/UPDATING/DELETING at once, throughput at most
+                              doubled per UpdateTable, one decrease per UTC day
   --max-body-bytes N          largest accepted request body (default 1048576, at most 16777216)
   --max-connections N         connections served at once; more are answered 503 and closed
                               (default 1024, fewer under a lower open-files limit)
@@ -47,6 +53,10 @@ struct Options {
     keys: Vec<(String, String)>,
     region: Option<String>,
     transition_delay: Duration,
+    create_delay: Option<Duration>,
+    update_delay: Option<Duration>,
+    delete_delay: Option<Duration>,
+    control_plane_limits: bool,
     max_body_bytes: usize,
     max_connections: Option<usize>,
     max_in_flight_bytes: Option<usize>,
@@ -70,6 +80,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         keys: Vec::new(),
         region: None,
         transition_delay: Duration::ZERO,
+        create_delay: None,
+        update_delay: None,
+        delete_delay: None,
+        control_plane_limits: true,
         max_body_bytes: dynamo_local::DEFAULT_MAX_BODY_SIZE,
         max_connections: None,
         max_in_flight_bytes: None,
@@ -88,6 +102,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         };
         if flag == "-h" || flag == "--help" {
             return Ok(Command::Help);
+        }
+        if flag == "--no-control-plane-limits" {
+            options.control_plane_limits = false;
+            continue;
         }
         let mut value = || {
             inline
@@ -112,6 +130,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
                 options.keys.push((key.to_owned(), secret.to_owned()));
             }
             "--region" => options.region = Some(value()?),
+            "--create-table-ms" => {
+                options.create_delay = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
+            "--update-table-ms" => {
+                options.update_delay = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
+            "--delete-table-ms" => {
+                options.delete_delay = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
             "--transition-delay-ms" => {
                 options.transition_delay = Duration::from_millis(parse_number(&flag, &value()?)?);
             }
@@ -199,7 +226,17 @@ async fn serve(options: Options) -> std::io::Result<()> {
     let mut builder = LocalServer::builder()
         .addr(SocketAddr::new(options.ip, options.port))
         .transition_delay(options.transition_delay)
+        .control_plane_limits(options.control_plane_limits)
         .max_body_size(options.max_body_bytes);
+    if let Some(delay) = options.create_delay {
+        builder = builder.create_table_delay(delay);
+    }
+    if let Some(delay) = options.update_delay {
+        builder = builder.update_table_delay(delay);
+    }
+    if let Some(delay) = options.delete_delay {
+        builder = builder.delete_table_delay(delay);
+    }
     if !options.keys.is_empty() {
         builder = builder.verify_signatures(options.keys);
     }
@@ -279,6 +316,7 @@ mod tests {
             (IpAddr::V4(Ipv4Addr::LOCALHOST), 8000)
         );
         assert!(options.keys.is_empty());
+        assert!(options.control_plane_limits, "on unless lifted");
     }
 
     #[test]
@@ -308,6 +346,12 @@ mod tests {
             "200",
             "--data-dir",
             "d",
+            "--create-table-ms",
+            "1",
+            "--update-table-ms=2",
+            "--delete-table-ms",
+            "3",
+            "--no-control-plane-limits",
         ]) else {
             panic!("expected options")
         };
@@ -330,6 +374,19 @@ mod tests {
         assert_eq!(options.idle_timeout, Some(Duration::from_millis(100)));
         assert_eq!(options.body_timeout, Some(Duration::from_millis(200)));
         assert_eq!(options.data_dir, Some(PathBuf::from("d")));
+        assert_eq!(
+            (
+                options.create_delay,
+                options.update_delay,
+                options.delete_delay
+            ),
+            (
+                Some(Duration::from_millis(1)),
+                Some(Duration::from_millis(2)),
+                Some(Duration::from_millis(3))
+            )
+        );
+        assert!(!options.control_plane_limits);
     }
 
     #[test]

@@ -143,6 +143,37 @@ impl LocalServerBuilder {
         self
     }
 
+    /// How long tables stay CREATING (default: the transition delay).
+    pub fn create_table_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.create_delay = Some(delay);
+        self
+    }
+
+    /// How long tables stay UPDATING (default: the transition delay).
+    pub fn update_table_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.update_delay = Some(delay);
+        self
+    }
+
+    /// How long tables stay DELETING (default: the transition delay).
+    pub fn delete_table_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.delete_delay = Some(delay);
+        self
+    }
+
+    /// Turns the service's control-plane limits on (at most 10 tables in
+    /// transition, throughput at most doubled per call, one decrease per
+    /// UTC day) or off (the builder's default; the binary's is on).
+    pub fn control_plane_limits(mut self, on: bool) -> Self {
+        if on {
+            self.engine_config = self.engine_config.with_service_limits();
+        } else {
+            self.engine_config.strict_throughput_rules = false;
+            self.engine_config.max_concurrent_transitions = None;
+        }
+        self
+    }
+
     /// Enforces the 2012 throughput-change rules on UpdateTable.
     pub fn strict_throughput_rules(mut self, strict: bool) -> Self {
         self.engine_config.strict_throughput_rules = strict;

@@ -164,7 +164,7 @@ impl Catalog {
         let created = now_secs();
         let meta = Meta {
             status: TableStatus::Creating,
-            due: Some(Instant::now() + config.transition_delay),
+            due: Some(Instant::now() + config.create_delay()),
             read,
             write,
             pending: None,
@@ -319,7 +319,7 @@ impl Catalog {
         }
         meta.status = TableStatus::Updating;
         meta.pending = Some((read, write));
-        meta.due = Some(Instant::now() + config.transition_delay);
+        meta.due = Some(Instant::now() + config.update_delay());
         table.mark_transitioning();
         if let Some(store) = self.store.get() {
             store.update_table(table.record(&meta));
@@ -353,7 +353,7 @@ impl Catalog {
             }
             TableStatus::Active => {
                 meta.status = TableStatus::Deleting;
-                meta.due = Some(Instant::now() + config.transition_delay);
+                meta.due = Some(Instant::now() + config.delete_delay());
                 table.mark_transitioning();
                 if let Some(store) = self.store.get() {
                     store.drop_table(&name);
@@ -363,7 +363,7 @@ impl Catalog {
         }
         let description = describe(&table, &meta, TableStatus::Deleting, false);
         drop(meta);
-        if config.transition_delay == Duration::ZERO {
+        if config.delete_delay() == Duration::ZERO {
             self.reap(&table);
         }
         to_body(&DescriptionOut {

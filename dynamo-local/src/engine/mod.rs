@@ -53,12 +53,19 @@ use crate::faults::Faults;
 use catalog::Catalog;
 use store::Store;
 
-/// Engine settings; every knob defaults to the service-like behaviour.
+/// Engine settings. The defaults suit tests: no delays, no control-plane
+/// limits; [`EngineConfig::with_service_limits`] turns on the service's.
 #[derive(Debug, Clone, Default)]
 pub struct EngineConfig {
     /// Time a table spends CREATING, UPDATING or DELETING. Zero (the default)
     /// means the next call already sees ACTIVE (or the table gone).
     pub transition_delay: Duration,
+    /// Time a table spends CREATING; `None` = `transition_delay`.
+    pub create_delay: Option<Duration>,
+    /// Time a table spends UPDATING; `None` = `transition_delay`.
+    pub update_delay: Option<Duration>,
+    /// Time a table spends DELETING; `None` = `transition_delay`.
+    pub delete_delay: Option<Duration>,
     /// Enforce the 2012 UpdateTable rules (one decrease per UTC day, increase at
     /// most double) as `LimitExceededException`. Off by default.
     pub strict_throughput_rules: bool,
@@ -66,6 +73,41 @@ pub struct EngineConfig {
     pub max_tables: Option<usize>,
     /// Maximum tables CREATING/UPDATING/DELETING at once; `None` = unlimited.
     pub max_concurrent_transitions: Option<usize>,
+}
+
+/// The service's limit on tables CREATING, UPDATING or DELETING at once.
+pub const SERVICE_MAX_CONCURRENT_TRANSITIONS: usize = 10;
+
+impl EngineConfig {
+    /// This configuration with the service's documented control-plane limits
+    /// on: at most [`SERVICE_MAX_CONCURRENT_TRANSITIONS`] tables in
+    /// transition at once, throughput at most doubled per UpdateTable, one
+    /// decrease per UTC day (the `dynamo-local` binary's default).
+    ///
+    /// ```
+    /// use dynamo_local::engine::EngineConfig;
+    /// let config = EngineConfig::default().with_service_limits();
+    /// assert!(config.strict_throughput_rules);
+    /// assert_eq!(config.max_concurrent_transitions, Some(10));
+    /// ```
+    #[must_use]
+    pub fn with_service_limits(mut self) -> EngineConfig {
+        self.strict_throughput_rules = true;
+        self.max_concurrent_transitions = Some(SERVICE_MAX_CONCURRENT_TRANSITIONS);
+        self
+    }
+
+    pub(crate) fn create_delay(&self) -> Duration {
+        self.create_delay.unwrap_or(self.transition_delay)
+    }
+
+    pub(crate) fn update_delay(&self) -> Duration {
+        self.update_delay.unwrap_or(self.transition_delay)
+    }
+
+    pub(crate) fn delete_delay(&self) -> Duration {
+        self.delete_delay.unwrap_or(self.transition_delay)
+    }
 }
 
 /// True for the operations that may change tables or items (a durable
