@@ -293,6 +293,12 @@ impl Decoder {
                 "Member must have length greater than or equal to 1",
             );
         }
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        if let Some(duplicate) = names.iter().find(|name| !seen.insert(name.as_str())) {
+            self.semantic(ApiError::invalid_parameter(format!(
+                "Duplicate value in attribute name: {duplicate}"
+            )));
+        }
         Ok(Some(names))
     }
 
