@@ -116,3 +116,33 @@ fn exclusive_start_key_outside_the_range_condition_is_refused() {
     let page = query("2").expect("inside");
     assert_eq!(page["Count"], 2);
 }
+
+/// API_GetItem_v20111205 / API_Query_v20111205, ConsistentRead: "Type:
+/// Boolean". The service's JSON deserializer coerces the strings "true" and
+/// "false" to it (issue 11's differential runs); any other string is still a
+/// SerializationException.
+#[test]
+fn boolean_members_accept_true_and_false_strings() {
+    let db = db();
+    range_table(&db, "events", "N");
+    put(
+        &db,
+        "events",
+        json!({"user": {"S": "u"}, "time": {"N": "1"}}),
+    );
+    for (text, factor) in [("true", 1.0), ("false", 0.5)] {
+        let out = ok(
+            &db,
+            "Query",
+            json!({"TableName": "events", "HashKeyValue": {"S": "u"}, "ConsistentRead": text}),
+        );
+        assert_eq!(out["Count"], 1);
+        assert_eq!(out["ConsumedCapacityUnits"], factor, "{text}");
+    }
+    let e = err(
+        &db,
+        "Query",
+        json!({"TableName": "events", "HashKeyValue": {"S": "u"}, "ScanIndexForward": "yes"}),
+    );
+    assert_error(&e, "SerializationException");
+}

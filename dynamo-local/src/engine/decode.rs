@@ -79,11 +79,14 @@ pub(crate) fn opt_str<'a>(obj: &'a Obj, name: &str) -> Result<Option<&'a str>, A
     }
 }
 
-/// An optional boolean member.
+/// An optional boolean member. The strings `"true"` and `"false"` are
+/// coerced, as the service's JSON deserializer does; other strings are not.
 pub(crate) fn opt_bool(obj: &Obj, name: &str) -> Result<Option<bool>, ApiError> {
     match get(obj, name) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(Value::String(s)) if s == "true" => Ok(Some(true)),
+        Some(Value::String(s)) if s == "false" => Ok(Some(false)),
         Some(_) => Err(mismatch("a boolean")),
     }
 }
