@@ -146,3 +146,41 @@ fn boolean_members_accept_true_and_false_strings() {
     );
     assert_error(&e, "SerializationException");
 }
+
+/// Service model (DataTypes, N): "Numbers are positive or negative
+/// exact-value decimals and integers. A number can have up to 38 digits
+/// precision and can be between 10^-128 to 10^+126": 1E-128 is stored,
+/// 1E-129 is an underflow; and a number is digits with an optional `-`, so
+/// "+5" cannot be converted to a numeric value.
+#[test]
+fn numbers_follow_the_service_model_range_and_spelling() {
+    let db = db();
+    hash_table(&db, "things");
+    let put_n = |n: &str| {
+        call(
+            &db,
+            "PutItem",
+            json!({"TableName": "things", "Item": {"id": {"S": "k"}, "n": {"N": n}}}),
+        )
+    };
+    put_n("1E-128").expect("10^-128 is in range");
+    put_n("-1E-128").expect("so is its negative");
+    for (text, message) in [
+        ("1E-129", "Number underflow"),
+        ("-0.5E-128", "Number underflow"),
+        (
+            "+5",
+            "The parameter cannot be converted to a numeric value: +5",
+        ),
+    ] {
+        let e = put_n(text).expect_err(text);
+        assert_validation(&e, message);
+    }
+    let e = call(
+        &db,
+        "PutItem",
+        json!({"TableName": "things", "Item": {"id": {"S": "k"}, "ns": {"NS": ["1", "+2"]}}}),
+    )
+    .expect_err("+2 in a set");
+    assert_validation(&e, "cannot be converted to a numeric value");
+}

@@ -12,7 +12,7 @@
 
 use super::json::{Map, Value};
 
-use dynamo_core::value::{AttributeValue, Binary, Item, Number};
+use dynamo_core::value::{AttributeValue, Binary, Item, Number, NumberError};
 use dynamo_core::wire::ComparisonOperator;
 
 use super::error::ApiError;
@@ -57,6 +57,28 @@ pub(crate) fn root(body: &[u8]) -> Result<Obj, ApiError> {
         )),
         Ok(_) | Err(_) => Err(ApiError::serialization()),
     }
+}
+
+/// Smallest magnitude of a non-zero number, as a power of ten: the service
+/// model's "between 10^-128 to 10^+126" (the value model allows 10^-130).
+const MIN_EXPONENT: usize = 128;
+
+/// An `N` value as the 2011-12-05 service takes it: the value model's
+/// rules, plus no leading `+` and no magnitude below 10^-128.
+fn parse_number(text: &str) -> Result<Number, NumberError> {
+    if text.starts_with('+') {
+        return Err(NumberError::Syntax(text.to_owned()));
+    }
+    let number = Number::parse(text)?;
+    // Canonical form is plain decimal: a magnitude below 1 is "0.000…d…".
+    let digits = number.as_str().trim_start_matches('-');
+    if let Some(fraction) = digits.strip_prefix("0.") {
+        let leading_zeros = fraction.len() - fraction.trim_start_matches('0').len();
+        if leading_zeros >= MIN_EXPONENT {
+            return Err(NumberError::Underflow);
+        }
+    }
+    Ok(number)
 }
 
 /// A member, treating JSON `null` as absent.
@@ -317,7 +339,7 @@ impl Decoder {
             }
             let value = match key.as_str() {
                 "S" => AttributeValue::S(string_of(member)?.to_owned()),
-                "N" => match Number::parse(string_of(member)?) {
+                "N" => match parse_number(string_of(member)?) {
                     Ok(n) => AttributeValue::N(n),
                     Err(e) => {
                         count += 1;
@@ -335,7 +357,7 @@ impl Decoder {
                 "NS" => {
                     let mut out = Vec::new();
                     for m in list_of(member)? {
-                        match Number::parse(string_of(m)?) {
+                        match parse_number(string_of(m)?) {
                             Ok(n) => out.push(n),
                             Err(e) => {
                                 number_error.get_or_insert(e);
