@@ -10,6 +10,9 @@
 //! commit, so concurrent writers share an fsync. Each item write is one
 //! record, applied whole or not at all.
 //!
+//! A read may see a write that is applied in memory but whose commit has
+//! not finished; the write's own answer waits for the commit.
+//!
 //! # Restore
 //! Tables come back ACTIVE with the throughput they last asked for (a
 //! transition in progress at a crash is complete after restart); items of a
@@ -203,12 +206,16 @@ impl Store {
                     Err(_) => break,
                 }
             }
-            let outcome = commit(&db, &group);
+            // A panic inside redb must not leave writers waiting forever.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                commit(&db, &group).map_err(|e| e.to_string())
+            }))
+            .unwrap_or_else(|_| Err("the storage engine panicked".to_owned()));
             let mut progress = self.progress();
             let after = progress.committed;
             progress.committed += group.len() as u64;
             if let Err(error) = outcome {
-                progress.failure = Some((after, progress.committed, error.to_string()));
+                progress.failure = Some((after, progress.committed, error));
             }
             drop(progress);
             self.committed.notify_all();
