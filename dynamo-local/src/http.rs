@@ -192,11 +192,11 @@ fn too_large() -> Reply {
 /// shard lock for microseconds) on the connection's task, since handing them
 /// to the blocking pool cost two cross-thread wake-ups per request, several
 /// times the engine's own work (BENCHMARKS.md, server CPU per request); the
-/// others (Query and
-/// Scan walk up to 1 MB under a shard lock, batches up to 100 items, table
-/// changes take the catalogue lock) on tokio's blocking pool so they never
-/// stall the async workers. Either way an engine panic becomes a 500, never
-/// a dropped connection.
+/// others (Query and Scan walk up to 1 MB under a shard lock, batches up to
+/// 100 items, table changes take the catalogue lock), and every operation of
+/// a durable engine, on tokio's blocking pool so they never stall the async
+/// workers. Either way an engine panic becomes a 500, never a dropped
+/// connection.
 async fn execute(engine: &Engine, operation: Op, body: Bytes) -> Reply {
     // A durable engine waits for its commit: never on an async worker.
     let outcome = if operation.is_single_item() && !engine.is_durable() {

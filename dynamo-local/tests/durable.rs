@@ -98,6 +98,9 @@ async fn tables_settings_and_items_survive_a_restart() {
         .await
         .expect("start");
     assert!(server.engine().is_durable());
+    let second = LocalServer::builder().data_dir(dir.path()).start().await;
+    let error = second.expect_err("one process at a time per directory");
+    assert!(error.to_string().contains("data directory"), "{error}");
     let endpoint = server.endpoint();
     ok(
         &http,
