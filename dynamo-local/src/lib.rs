@@ -39,6 +39,7 @@ pub mod engine;
 pub mod faults;
 
 mod auth;
+mod deadline;
 mod http;
 mod limits;
 mod server;

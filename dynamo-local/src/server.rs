@@ -19,6 +19,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::auth::Verifier;
+use crate::deadline::WriteDeadline;
 use crate::engine::{ApiError, Engine, EngineConfig};
 use crate::http::{RequestIds, Shared, handle};
 use crate::limits::{Limits, MAX_BODY_SIZE_LIMIT, MAX_HEADER_BUFFER};
@@ -224,7 +225,9 @@ impl LocalServerBuilder {
     }
 
     /// How long a client may take to send a request body (default 30 s);
-    /// after it the answer is HTTP 408 and the connection is closed.
+    /// after it the answer is HTTP 408 and the connection is closed. A
+    /// client that stops reading its answer for as long loses the
+    /// connection too.
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
         self.limits.body_timeout = timeout;
         self
@@ -439,6 +442,7 @@ async fn serve(
                         watcher: graceful.watcher(),
                     };
                     let tls = tls.clone();
+                    let stream = WriteDeadline::new(stream, limits.body_timeout);
                     tokio::spawn(async move {
                         let _slot = slot;
                         match tls {

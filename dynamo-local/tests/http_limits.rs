@@ -263,3 +263,63 @@ async fn limits_it_cannot_honour_are_refused_at_start() {
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput, "{error}");
     }
 }
+
+/// A client that pipelines Scans of a ~1 MB table and stops reading: once a
+/// write has waited the body timeout the server drops the connection
+/// (without the deadline it would hold it, and the answer, for ever).
+#[tokio::test]
+async fn a_client_that_stops_reading_loses_the_connection() {
+    let server = LocalServer::builder()
+        .body_timeout(Duration::from_millis(300))
+        .start()
+        .await
+        .expect("start");
+    let addr = server.local_addr();
+    let mut setup = RawConn::connect(addr).await;
+    let create = r#"{"TableName":"big","KeySchema":{"HashKeyElement":{"AttributeName":"k","AttributeType":"S"}},"ProvisionedThroughput":{"ReadCapacityUnits":1,"WriteCapacityUnits":1}}"#;
+    assert_eq!(setup.call("CreateTable", create).await.status, 200);
+    let pad = "x".repeat(60_000);
+    for i in 0..16 {
+        let put =
+            format!(r#"{{"TableName":"big","Item":{{"k":{{"S":"{i}"}},"pad":{{"S":"{pad}"}}}}}}"#);
+        assert_eq!(setup.call("PutItem", &put).await.status, 200);
+    }
+    let scan = "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-amz-json-1.0\r\n\
+                X-Amz-Target: DynamoDB_20111205.Scan\r\nContent-Length: 19\r\n\r\n{\"TableName\":\"big\"}";
+    assert_eq!(
+        scan.len() - scan.find("\r\n\r\n").expect("head end") - 4,
+        19
+    );
+    let scans = 40;
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(scan.repeat(scans).as_bytes())
+        .await
+        .expect("pipeline");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut received = 0usize;
+    let drained = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut buffer = vec![0u8; 1 << 16];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received += n,
+            }
+        }
+    })
+    .await;
+    assert!(
+        drained.is_ok(),
+        "the connection is still open after {received} bytes"
+    );
+    assert!(
+        received < scans * 960_000,
+        "the server wrote every answer ({received} bytes)"
+    );
+    assert_eq!(
+        setup.call("ListTables", "{}").await.status,
+        200,
+        "others are served"
+    );
+    server.shutdown().await;
+}
