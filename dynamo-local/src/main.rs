@@ -11,7 +11,7 @@ use dynamo_local::LocalServer;
 const USAGE: &str = "\
 Usage: dynamo-local [OPTIONS]
 
-Serves the Amazon DynamoDB API version 2011-12-05 over HTTP.
+Serves the Amazon DynamoDB API version 2011-12-05 over HTTP (or HTTPS).
 
 Options:
   --port PORT                 port to listen on (default 8000; 0 picks a free port)
@@ -35,7 +35,8 @@ Options:
                               (default 1024, fewer under a lower open-files limit)
   --max-in-flight-bytes N     request bytes read, parsed or executed at once (default 8388608)
   --idle-timeout-ms N         how long a connection may wait for a full request head (default 30000)
-  --body-timeout-ms N         how long a client may take to send a body (default 30000)
+  --body-timeout-ms N         how long a client may take to send a body, or stall reading an
+                              answer (default 30000)
   --data-dir DIR              keep tables and items in DIR (a redb database): they survive a
                               restart and kill -9; every write is fsynced before it is
                               acknowledged (default: in memory only)
