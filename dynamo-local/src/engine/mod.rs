@@ -1,14 +1,19 @@
-//! The engine: tables and items in memory, all 13 operations of the
-//! 2011-12-05 API with the service's validation and semantics.
+//! The engine: tables and items in memory (written through to disk with
+//! [`Engine::open`]), all 13 operations of the 2011-12-05 API with the
+//! service's validation and semantics.
 //!
-//! [`Engine::execute`] takes an operation name and a raw JSON body and returns
-//! the JSON response body or an [`ApiError`]; the HTTP layer adds headers.
+//! [`Engine::execute`] takes an operation name (and [`Engine::execute_op`]
+//! a [`dynamo_core::wire::Op`]) and a raw JSON body and returns the JSON
+//! response body or an [`ApiError`]; the HTTP layer adds headers.
 //!
 //! # Design
-//! * Requests are parsed into a compact JSON tree (`json`, about 10 bytes
-//!   per byte of JSON), then decoded Coral-style
-//!   (`decode`): wrong JSON types are `SerializationException`, constraint
-//!   violations are reported all together, semantic problems after that.
+//! * Requests are parsed into a compact JSON tree (`json`: objects as
+//!   sorted vectors, not `BTreeMap`s), then decoded Coral-style (`decode`):
+//!   wrong JSON types are `SerializationException`, constraint violations
+//!   are reported all together, semantic problems after that.
+//! * A durable engine (`store`) queues every table and item change, under
+//!   the lock that orders it, to a redb writer thread, and answers a write
+//!   only after its group commit is fsynced.
 //! * The catalog (`catalog`) is an `RwLock<BTreeMap<name, Arc<Table>>>`
 //!   locked only to find, add or remove a table: no lock spans a request.
 //! * Each table (`table`) has 16 shards chosen by a fixed hash of the hash
