@@ -336,3 +336,49 @@ async fn verify(http: &reqwest::Client, endpoint: &str, acked: &Acked) {
         );
     }
 }
+
+/// SIGTERM: the binary stops cleanly (exit status 0) and what it
+/// acknowledged is there for the next server on the directory.
+#[tokio::test]
+async fn sigterm_stops_the_binary_cleanly_with_its_writes_kept() {
+    let dir = TempDir::new("sigterm");
+    let http = client();
+    let (mut child, endpoint) = child(dir.path()).await;
+    ok(&http, &endpoint, "CreateTable", create_table("kept", false)).await;
+    for n in 0..10 {
+        let item = json!({"k": {"S": format!("k{n}")}, "n": {"N": n.to_string()}});
+        ok(
+            &http,
+            &endpoint,
+            "PutItem",
+            json!({"TableName": "kept", "Item": item}),
+        )
+        .await;
+    }
+    let pid = child.id().expect("pid").to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill -TERM");
+    assert!(sent.success());
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops within 10 s")
+        .expect("exit status");
+    assert!(status.success(), "{status}");
+
+    let server = LocalServer::builder()
+        .data_dir(dir.path())
+        .start()
+        .await
+        .expect("reopen");
+    let page = ok(
+        &http,
+        &server.endpoint(),
+        "Scan",
+        json!({"TableName": "kept"}),
+    )
+    .await;
+    assert_eq!(page["Count"], 10);
+    server.shutdown().await;
+}
