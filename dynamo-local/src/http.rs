@@ -6,29 +6,34 @@ use std::convert::Infallible;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
+use tokio::sync::Semaphore;
 
-use crate::auth::{AuthError, SignedRequest, Verifier};
-use crate::engine::Engine;
+use dynamo_core::wire::Op;
 
-/// Prefix of `X-Amz-Target` for this API version.
-const TARGET_PREFIX: &str = "DynamoDB_20111205.";
+use crate::auth::{SignedRequest, Verifier};
+use crate::engine::{ApiError, Engine};
+use crate::limits::BUDGET_WAIT;
+
 const JSON_CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 const ACCEPTED_CONTENT_TYPES: [&str; 2] = [JSON_CONTENT_TYPE, "application/json"];
-const CORAL: &str = "com.amazon.coral.service#";
 /// Body of the 404 answer to a non-POST or a wrong content type.
 const NOT_FOUND_BODY: &[u8] = b"<UnknownOperationException/>\n";
 /// Body of the 413 answer (the service sends no JSON here).
 const TOO_LARGE_BODY: &[u8] = b"Request Entity Too Large";
+/// Body of the 408 answer to a body not sent in time.
+const TIMEOUT_BODY: &[u8] = b"Request Timeout";
 /// How many bytes of an oversized body are read and discarded so the client
 /// gets to see the 413 instead of a reset connection.
 const DRAIN_LIMIT: usize = 8 * 1024 * 1024;
+/// How long a refused body is drained at most.
+const DRAIN_TIME: Duration = Duration::from_secs(5);
 
 /// State shared by every connection of one server.
 pub(crate) struct Shared {
@@ -36,6 +41,10 @@ pub(crate) struct Shared {
     pub(crate) verifier: Option<Verifier>,
     pub(crate) max_body_size: usize,
     pub(crate) ids: RequestIds,
+    /// Request bytes that may be read, parsed or executed at once (one permit a byte).
+    pub(crate) budget: Arc<Semaphore>,
+    /// Time a client may take to send a body.
+    pub(crate) body_timeout: Duration,
 }
 
 /// Unique `x-amzn-RequestId` values: a random per-server prefix and a counter,
@@ -78,13 +87,19 @@ impl Reply {
         }
     }
 
-    /// A 400 with a Coral protocol error body.
-    fn coral(name: &str, message: Option<&str>) -> Reply {
-        let mut body = serde_json::json!({ "__type": format!("{CORAL}{name}") });
-        if let Some(message) = message {
-            body["message"] = message.into();
+    /// The same answer, then the connection is closed.
+    fn closing(self) -> Reply {
+        Reply {
+            close: true,
+            ..self
         }
-        Reply::new(StatusCode::BAD_REQUEST, body.to_string())
+    }
+
+    /// The engine's error as an answer.
+    fn api_error(error: &ApiError) -> Reply {
+        let status =
+            StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Reply::new(status, error.to_json())
     }
 }
 
@@ -99,7 +114,7 @@ pub(crate) async fn handle(
     let corrupt_crc = shared.engine.faults().take_corrupt_crc();
     tracing::debug!(
         request_id = %request_id,
-        operation = operation.as_deref().unwrap_or("-"),
+        operation = operation.map_or("-", Op::name),
         status = reply.status.as_u16(),
         elapsed_us = started.elapsed().as_micros() as u64,
         "request"
@@ -109,32 +124,49 @@ pub(crate) async fn handle(
 
 /// Runs the protocol checks in the service's order, then the engine.
 /// Returns the operation name (when known) for logging.
-async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, Reply) {
+async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<Op>, Reply) {
     let (parts, body) = request.into_parts();
-    let body = match read_body(body, shared.max_body_size).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            let reply = Reply {
-                close: true,
-                ..Reply::new(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE_BODY)
-            };
-            return (None, reply);
+    let declared = body.size_hint().exact();
+    if declared.is_some_and(|n| n > shared.max_body_size as u64) {
+        drain(body).await;
+        return (None, too_large());
+    }
+    // Room for the whole body (the largest allowed when it is chunked) is
+    // reserved before a byte of it is read, and kept until the engine is done.
+    let charge = declared.map_or(shared.max_body_size, |n| n as usize).max(1);
+    let charge = u32::try_from(charge).unwrap_or(u32::MAX);
+    let budget = Arc::clone(&shared.budget);
+    let _permit = match tokio::time::timeout(BUDGET_WAIT, budget.acquire_many_owned(charge)).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) | Err(_) => {
+            tracing::warn!("in-flight request budget exhausted; answering 503");
+            return (None, Reply::api_error(&ApiError::unavailable()).closing());
         }
+    };
+    let read = tokio::time::timeout(shared.body_timeout, read_body(body, shared.max_body_size));
+    let Ok(read) = read.await else {
+        return (
+            None,
+            Reply::new(StatusCode::REQUEST_TIMEOUT, TIMEOUT_BODY).closing(),
+        );
+    };
+    let body = match read {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return (None, too_large()),
         Err(BodyError::Read) => {
             return (
                 None,
-                Reply::coral(
-                    "SerializationException",
-                    Some("Could not read request body"),
-                ),
+                Reply::api_error(&ApiError::serialization_message(
+                    "Could not read request body",
+                )),
             );
         }
     };
     if parts.method != Method::POST || !has_json_content_type(&parts.headers) {
         return (None, Reply::new(StatusCode::NOT_FOUND, NOT_FOUND_BODY));
     }
-    let Some(operation) = operation_name(&parts.headers) else {
-        return (None, Reply::coral("UnknownOperationException", None));
+    let Some(operation) = operation_of(&parts.headers) else {
+        return (None, Reply::api_error(&ApiError::unknown_operation()));
     };
     if let Some(verifier) = &shared.verifier {
         let signed = SignedRequest {
@@ -145,60 +177,45 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> (Option<String>, 
             body: &body,
         };
         if let Err(error) = verifier.verify(&signed, std::time::SystemTime::now()) {
-            return (Some(operation.to_owned()), auth_reply(&error));
+            return (Some(operation), Reply::api_error(&error.to_api_error()));
         }
     }
     let reply = execute(&shared.engine, operation, body).await;
-    (Some(operation.to_owned()), reply)
+    (Some(operation), reply)
 }
 
-fn auth_reply(error: &AuthError) -> Reply {
-    Reply::coral(error.error_name(), Some(&error.message()))
+fn too_large() -> Reply {
+    Reply::new(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE_BODY).closing()
 }
 
-/// Operations that touch one item (or none): they hold one shard lock for
-/// microseconds, so they run on the connection's task. Handing them to the
-/// blocking pool cost two cross-thread wake-ups per request, several times
-/// the engine's own work (BENCHMARKS.md, server CPU per request).
-const INLINE_OPERATIONS: [&str; 6] = [
-    "GetItem",
-    "PutItem",
-    "DeleteItem",
-    "UpdateItem",
-    "DescribeTable",
-    "ListTables",
-];
-
-/// Calls the engine: single-item operations inline, the others (Query and
-/// Scan walk up to 1 MB under a shard lock, batches up to 100 items, table
-/// changes take the catalogue lock) on tokio's blocking pool so they never
-/// stall the async workers. Either way an engine panic becomes a 500, never
-/// a dropped connection.
-async fn execute(engine: &Engine, operation: &'static str, body: Bytes) -> Reply {
-    let outcome = if INLINE_OPERATIONS.contains(&operation) {
+/// Calls the engine: single-item operations ([`Op::is_single_item`]: one
+/// shard lock for microseconds) on the connection's task, since handing them
+/// to the blocking pool cost two cross-thread wake-ups per request, several
+/// times the engine's own work (BENCHMARKS.md, server CPU per request); the
+/// others (Query and Scan walk up to 1 MB under a shard lock, batches up to
+/// 100 items, table changes take the catalogue lock), and every operation of
+/// a durable engine, on tokio's blocking pool so they never stall the async
+/// workers. Either way an engine panic becomes a 500, never a dropped
+/// connection.
+async fn execute(engine: &Engine, operation: Op, body: Bytes) -> Reply {
+    // A durable engine waits for its commit: never on an async worker.
+    let outcome = if operation.is_single_item() && !engine.is_durable() {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            engine.execute(operation, &body)
+            engine.execute_op(operation, &body)
         }))
         .map_err(|_| "engine panicked".to_owned())
     } else {
         let engine = engine.clone();
-        tokio::task::spawn_blocking(move || engine.execute(operation, &body))
+        tokio::task::spawn_blocking(move || engine.execute_op(operation, &body))
             .await
             .map_err(|e| e.to_string())
     };
     match outcome {
         Ok(Ok(output)) => Reply::new(StatusCode::OK, output),
-        Ok(Err(error)) => {
-            let status =
-                StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Reply::new(status, error.to_json())
-        }
+        Ok(Err(error)) => Reply::api_error(&error),
         Err(failure) => {
-            tracing::error!(%failure, operation, "engine call failed");
-            let mut reply =
-                Reply::coral("InternalFailure", Some("The request processing has failed"));
-            reply.status = StatusCode::INTERNAL_SERVER_ERROR;
-            reply
+            tracing::error!(%failure, %operation, "engine call failed");
+            Reply::api_error(&ApiError::internal_failure())
         }
     }
 }
@@ -238,13 +255,9 @@ fn has_json_content_type(headers: &http::HeaderMap) -> bool {
 }
 
 /// The operation named by `X-Amz-Target`, if it is one of the 13 of this API version.
-fn operation_name(headers: &http::HeaderMap) -> Option<&'static str> {
+fn operation_of(headers: &http::HeaderMap) -> Option<Op> {
     let target = headers.get("x-amz-target")?.to_str().ok()?;
-    let name = target.trim().strip_prefix(TARGET_PREFIX)?;
-    dynamo_core::wire::OPERATION_NAMES
-        .iter()
-        .copied()
-        .find(|known| *known == name)
+    Op::from_target(target.trim())
 }
 
 enum BodyError {
@@ -254,11 +267,7 @@ enum BodyError {
 
 /// Reads the body, refusing more than `limit` bytes without buffering them.
 async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
-    let declared = body.size_hint().exact().unwrap_or(0);
-    if declared > limit as u64 {
-        drain(body).await;
-        return Err(BodyError::TooLarge);
-    }
+    let declared = body.size_hint().exact().unwrap_or(0).min(limit as u64);
     let mut buffer = Vec::with_capacity(declared as usize);
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|_| BodyError::Read)?;
@@ -274,15 +283,19 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError>
     Ok(Bytes::from(buffer))
 }
 
-/// Reads and discards up to [`DRAIN_LIMIT`] more bytes of a refused body.
+/// Reads and discards up to [`DRAIN_LIMIT`] more bytes of a refused body,
+/// for at most [`DRAIN_TIME`].
 async fn drain(mut body: Incoming) {
-    let mut discarded = 0usize;
-    while discarded < DRAIN_LIMIT {
-        match body.frame().await {
-            Some(Ok(frame)) => discarded += frame.data_ref().map_or(0, Bytes::len),
-            _ => break,
+    let discard = async {
+        let mut discarded = 0usize;
+        while discarded < DRAIN_LIMIT {
+            match body.frame().await {
+                Some(Ok(frame)) => discarded += frame.data_ref().map_or(0, Bytes::len),
+                _ => break,
+            }
         }
-    }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, discard).await;
 }
 
 #[cfg(test)]
@@ -321,12 +334,12 @@ mod tests {
     #[test]
     fn targets_route_only_known_operations() {
         let mut headers = http::HeaderMap::new();
-        assert_eq!(operation_name(&headers), None);
+        assert_eq!(operation_of(&headers), None);
         headers.insert(
             "x-amz-target",
             HeaderValue::from_static("DynamoDB_20111205.Query"),
         );
-        assert_eq!(operation_name(&headers), Some("Query"));
+        assert_eq!(operation_of(&headers), Some(Op::Query));
         for bad in [
             "DynamoDB_20120810.Query",
             "DynamoDB_20111205.query",
@@ -334,7 +347,7 @@ mod tests {
             "Query",
         ] {
             headers.insert("x-amz-target", HeaderValue::from_static(bad));
-            assert_eq!(operation_name(&headers), None, "{bad}");
+            assert_eq!(operation_of(&headers), None, "{bad}");
         }
     }
 
@@ -356,13 +369,13 @@ mod tests {
 
     #[test]
     fn coral_errors_have_type_and_optional_message() {
-        let reply = Reply::coral("UnknownOperationException", None);
+        let reply = Reply::api_error(&ApiError::unknown_operation());
         assert_eq!(reply.status, StatusCode::BAD_REQUEST);
         assert_eq!(
             &reply.body[..],
             br#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#
         );
-        let reply = auth_reply(&AuthError::Missing);
+        let reply = Reply::api_error(&crate::auth::AuthError::Missing.to_api_error());
         let json: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
         assert_eq!(
             json["__type"],

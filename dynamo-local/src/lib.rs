@@ -26,6 +26,10 @@
 //! [`LocalServerBuilder::start_in_background`], which run the server on its
 //! own thread and runtime.
 //!
+//! Data lives in memory unless [`LocalServerBuilder::data_dir`] (the
+//! binary's `--data-dir DIR`) keeps it in a redb database that survives a
+//! restart and `kill -9`.
+//!
 //! The `dynamo-local` binary serves the same thing on a fixed port:
 //! `cargo run -p dynamo-local -- --port 8000 [--bind ADDR]
 //! [--verify-signatures KEY:SECRET]... [--transition-delay-ms N]`
@@ -35,8 +39,13 @@ pub mod engine;
 pub mod faults;
 
 mod auth;
+mod deadline;
 mod http;
+mod limits;
 mod server;
 mod tls;
 
+pub use limits::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IN_FLIGHT_BYTES, MAX_BODY_SIZE_LIMIT,
+};
 pub use server::{BackgroundServer, DEFAULT_MAX_BODY_SIZE, LocalServer, LocalServerBuilder, start};

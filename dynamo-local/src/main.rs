@@ -11,7 +11,7 @@ use dynamo_local::LocalServer;
 const USAGE: &str = "\
 Usage: dynamo-local [OPTIONS]
 
-Serves the Amazon DynamoDB API version 2011-12-05 over HTTP.
+Serves the Amazon DynamoDB API version 2011-12-05 over HTTP (or HTTPS).
 
 Options:
   --port PORT                 port to listen on (default 8000; 0 picks a free port)
@@ -24,7 +24,22 @@ Options:
                               and the service dynamodb
   --region REGION             the region SigV4 scopes must name (default: any)
   --transition-delay-ms N     milliseconds tables stay CREATING/UPDATING/DELETING (default 0)
-  --max-body-bytes N          largest accepted request body (default 1048576)
+  --create-table-ms N         milliseconds tables stay CREATING (default: --transition-delay-ms)
+  --update-table-ms N         milliseconds tables stay UPDATING (default: --transition-delay-ms)
+  --delete-table-ms N         milliseconds tables stay DELETING (default: --transition-delay-ms)
+  --no-control-plane-limits   lift the service's control-plane limits, on by default: at most 10
+                              tables CREATING/UPDATING/DELETING at once, throughput at most
+                              doubled per UpdateTable, one decrease per UTC day
+  --max-body-bytes N          largest accepted request body (default 1048576, at most 16777216)
+  --max-connections N         connections served at once; more are answered 503 and closed
+                              (default 1024, fewer under a lower open-files limit)
+  --max-in-flight-bytes N     request bytes read, parsed or executed at once (default 8388608)
+  --idle-timeout-ms N         how long a connection may wait for a full request head (default 30000)
+  --body-timeout-ms N         how long a client may take to send a body, or stall reading an
+                              answer (default 30000)
+  --data-dir DIR              keep tables and items in DIR (a redb database): they survive a
+                              restart and kill -9; every write is fsynced before it is
+                              acknowledged (default: in memory only)
   --tls-cert FILE             serve HTTPS with this PEM certificate chain (needs --tls-key)
   --tls-key FILE              the PEM private key of --tls-cert
   -h, --help                  print this help
@@ -39,14 +54,23 @@ struct Options {
     keys: Vec<(String, String)>,
     region: Option<String>,
     transition_delay: Duration,
+    create_delay: Option<Duration>,
+    update_delay: Option<Duration>,
+    delete_delay: Option<Duration>,
+    control_plane_limits: bool,
     max_body_bytes: usize,
+    max_connections: Option<usize>,
+    max_in_flight_bytes: Option<usize>,
+    idle_timeout: Option<Duration>,
+    body_timeout: Option<Duration>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
 }
 
 /// What the command line asks for.
 enum Command {
-    Serve(Options),
+    Serve(Box<Options>),
     Help,
 }
 
@@ -57,9 +81,18 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         keys: Vec::new(),
         region: None,
         transition_delay: Duration::ZERO,
+        create_delay: None,
+        update_delay: None,
+        delete_delay: None,
+        control_plane_limits: true,
         max_body_bytes: dynamo_local::DEFAULT_MAX_BODY_SIZE,
+        max_connections: None,
+        max_in_flight_bytes: None,
+        idle_timeout: None,
+        body_timeout: None,
         tls_cert: None,
         tls_key: None,
+        data_dir: None,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -70,6 +103,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
         };
         if flag == "-h" || flag == "--help" {
             return Ok(Command::Help);
+        }
+        if flag == "--no-control-plane-limits" {
+            options.control_plane_limits = false;
+            continue;
         }
         let mut value = || {
             inline
@@ -94,19 +131,49 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String>
                 options.keys.push((key.to_owned(), secret.to_owned()));
             }
             "--region" => options.region = Some(value()?),
+            "--create-table-ms" => {
+                options.create_delay = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
+            "--update-table-ms" => {
+                options.update_delay = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
+            "--delete-table-ms" => {
+                options.delete_delay = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
             "--transition-delay-ms" => {
                 options.transition_delay = Duration::from_millis(parse_number(&flag, &value()?)?);
             }
-            "--max-body-bytes" => options.max_body_bytes = parse_number(&flag, &value()?)?,
+            "--max-body-bytes" => {
+                options.max_body_bytes = parse_number(&flag, &value()?)?;
+                if options.max_body_bytes > dynamo_local::MAX_BODY_SIZE_LIMIT {
+                    return Err(format!(
+                        "--max-body-bytes: at most {} bytes",
+                        dynamo_local::MAX_BODY_SIZE_LIMIT
+                    ));
+                }
+            }
+            "--max-connections" => {
+                options.max_connections = Some(parse_number(&flag, &value()?)?);
+            }
+            "--max-in-flight-bytes" => {
+                options.max_in_flight_bytes = Some(parse_number(&flag, &value()?)?);
+            }
+            "--idle-timeout-ms" => {
+                options.idle_timeout = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
+            "--body-timeout-ms" => {
+                options.body_timeout = Some(Duration::from_millis(parse_number(&flag, &value()?)?));
+            }
             "--tls-cert" => options.tls_cert = Some(PathBuf::from(value()?)),
             "--tls-key" => options.tls_key = Some(PathBuf::from(value()?)),
+            "--data-dir" => options.data_dir = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument `{arg}`")),
         }
     }
     if options.tls_cert.is_some() != options.tls_key.is_some() {
         return Err("--tls-cert and --tls-key go together".to_owned());
     }
-    Ok(Command::Serve(options))
+    Ok(Command::Serve(Box::new(options)))
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
@@ -116,7 +183,7 @@ fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, Strin
 
 fn main() -> ExitCode {
     let options = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Serve(options)) => options,
+        Ok(Command::Serve(options)) => *options,
         Ok(Command::Help) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -160,12 +227,37 @@ async fn serve(options: Options) -> std::io::Result<()> {
     let mut builder = LocalServer::builder()
         .addr(SocketAddr::new(options.ip, options.port))
         .transition_delay(options.transition_delay)
+        .control_plane_limits(options.control_plane_limits)
         .max_body_size(options.max_body_bytes);
+    if let Some(delay) = options.create_delay {
+        builder = builder.create_table_delay(delay);
+    }
+    if let Some(delay) = options.update_delay {
+        builder = builder.update_table_delay(delay);
+    }
+    if let Some(delay) = options.delete_delay {
+        builder = builder.delete_table_delay(delay);
+    }
     if !options.keys.is_empty() {
         builder = builder.verify_signatures(options.keys);
     }
     if let Some(region) = options.region {
         builder = builder.region(region);
+    }
+    if let Some(dir) = &options.data_dir {
+        builder = builder.data_dir(dir);
+    }
+    if let Some(n) = options.max_connections {
+        builder = builder.max_connections(n);
+    }
+    if let Some(n) = options.max_in_flight_bytes {
+        builder = builder.max_in_flight_bytes(n);
+    }
+    if let Some(timeout) = options.idle_timeout {
+        builder = builder.idle_timeout(timeout);
+    }
+    if let Some(timeout) = options.body_timeout {
+        builder = builder.body_timeout(timeout);
     }
     if let (Some(cert), Some(key)) = (&options.tls_cert, &options.tls_key) {
         let read = |path: &PathBuf| {
@@ -225,6 +317,7 @@ mod tests {
             (IpAddr::V4(Ipv4Addr::LOCALHOST), 8000)
         );
         assert!(options.keys.is_empty());
+        assert!(options.control_plane_limits, "on unless lifted");
     }
 
     #[test]
@@ -245,6 +338,21 @@ mod tests {
             "--tls-key=k.pem",
             "--region",
             "us-east-1",
+            "--max-connections",
+            "7",
+            "--max-in-flight-bytes=9000",
+            "--idle-timeout-ms",
+            "100",
+            "--body-timeout-ms",
+            "200",
+            "--data-dir",
+            "d",
+            "--create-table-ms",
+            "1",
+            "--update-table-ms=2",
+            "--delete-table-ms",
+            "3",
+            "--no-control-plane-limits",
         ]) else {
             panic!("expected options")
         };
@@ -262,6 +370,24 @@ mod tests {
         assert_eq!(options.tls_cert, Some(PathBuf::from("c.pem")));
         assert_eq!(options.tls_key, Some(PathBuf::from("k.pem")));
         assert_eq!(options.region.as_deref(), Some("us-east-1"));
+        assert_eq!(options.max_connections, Some(7));
+        assert_eq!(options.max_in_flight_bytes, Some(9000));
+        assert_eq!(options.idle_timeout, Some(Duration::from_millis(100)));
+        assert_eq!(options.body_timeout, Some(Duration::from_millis(200)));
+        assert_eq!(options.data_dir, Some(PathBuf::from("d")));
+        assert_eq!(
+            (
+                options.create_delay,
+                options.update_delay,
+                options.delete_delay
+            ),
+            (
+                Some(Duration::from_millis(1)),
+                Some(Duration::from_millis(2)),
+                Some(Duration::from_millis(3))
+            )
+        );
+        assert!(!options.control_plane_limits);
     }
 
     #[test]
@@ -273,6 +399,7 @@ mod tests {
             &["--bind", "nope"],
             &["--verify-signatures", "nokey"],
             &["--tls-cert", "c.pem"],
+            &["--max-body-bytes", "16777217"],
             &["--what"],
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");

@@ -4,22 +4,25 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::auth::Verifier;
-use crate::engine::{Engine, EngineConfig};
+use crate::deadline::WriteDeadline;
+use crate::engine::{ApiError, Engine, EngineConfig};
 use crate::http::{RequestIds, Shared, handle};
+use crate::limits::{Limits, MAX_BODY_SIZE_LIMIT, MAX_HEADER_BUFFER};
 use crate::tls::TlsPem;
 
 /// Default request body limit: 1 MiB, the service's HTTP payload limit.
@@ -55,6 +58,8 @@ pub struct LocalServerBuilder {
     engine_config: EngineConfig,
     max_body_size: usize,
     tls: Option<TlsPem>,
+    limits: Limits,
+    data_dir: Option<PathBuf>,
 }
 
 /// Shows the access keys but never their secrets, nor the TLS key.
@@ -72,6 +77,8 @@ impl std::fmt::Debug for LocalServerBuilder {
             .field("engine_config", &self.engine_config)
             .field("max_body_size", &self.max_body_size)
             .field("tls", &self.tls)
+            .field("limits", &self.limits)
+            .field("data_dir", &self.data_dir)
             .finish()
     }
 }
@@ -85,6 +92,8 @@ impl Default for LocalServerBuilder {
             engine_config: EngineConfig::default(),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             tls: None,
+            limits: Limits::default(),
+            data_dir: None,
         }
     }
 }
@@ -135,9 +144,62 @@ impl LocalServerBuilder {
         self
     }
 
+    /// How long tables stay CREATING (default: the transition delay).
+    pub fn create_table_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.create_delay = Some(delay);
+        self
+    }
+
+    /// How long tables stay UPDATING (default: the transition delay).
+    pub fn update_table_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.update_delay = Some(delay);
+        self
+    }
+
+    /// How long tables stay DELETING (default: the transition delay).
+    pub fn delete_table_delay(mut self, delay: Duration) -> Self {
+        self.engine_config.delete_delay = Some(delay);
+        self
+    }
+
+    /// Turns the service's control-plane limits on (at most 10 tables in
+    /// transition, throughput at most doubled per call, one decrease per
+    /// UTC day) or off (the builder's default; the binary's is on).
+    pub fn control_plane_limits(mut self, on: bool) -> Self {
+        if on {
+            self.engine_config = self.engine_config.with_service_limits();
+        } else {
+            self.engine_config.strict_throughput_rules = false;
+            self.engine_config.max_concurrent_transitions = None;
+        }
+        self
+    }
+
     /// Enforces the 2012 throughput-change rules on UpdateTable.
     pub fn strict_throughput_rules(mut self, strict: bool) -> Self {
         self.engine_config.strict_throughput_rules = strict;
+        self
+    }
+
+    /// Keeps tables and items in `dir` (created if needed) instead of in
+    /// memory only: they survive a restart, and every write is fsynced
+    /// before it is acknowledged (writes arriving together share one
+    /// commit), so it survives `kill -9` too. The store is a redb database,
+    /// `dir/data.redb`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let server = dynamo_local::LocalServer::builder()
+    ///     .data_dir("/var/lib/dynamo-local")
+    ///     .start()
+    ///     .await?;
+    /// # let _ = server;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
         self
     }
 
@@ -147,9 +209,44 @@ impl LocalServerBuilder {
         self
     }
 
-    /// Largest accepted request body in bytes (default 1 MiB); larger → HTTP 413.
+    /// Largest accepted request body in bytes (default 1 MiB, at most
+    /// [`MAX_BODY_SIZE_LIMIT`]); larger → HTTP 413.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
+        self
+    }
+
+    /// How long a connection may wait for a request head to arrive in full
+    /// (default 30 s): an idle keep-alive connection, or one sending its
+    /// headers slowly, is closed after it.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request body (default 30 s);
+    /// after it the answer is HTTP 408 and the connection is closed. A
+    /// client that stops reading its answer for as long loses the
+    /// connection too.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout;
+        self
+    }
+
+    /// Connections served at once (default 1024, fewer when the
+    /// file-descriptor limit is lower); one more is answered 503 and closed
+    /// at once.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.limits.max_connections = connections;
+        self
+    }
+
+    /// Request bytes read, parsed or executed at once (default 8 MiB, at
+    /// least one `max_body_size`); a request waits for room, up to 10 s,
+    /// then gets a 503 `ServiceUnavailableException`. Memory for requests
+    /// stays under about 32 times this.
+    pub fn max_in_flight_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_in_flight_bytes = Some(bytes);
         self
     }
 
@@ -186,6 +283,7 @@ impl LocalServerBuilder {
     /// Fails when the address cannot be bound, or the TLS certificate or key
     /// is unusable.
     pub async fn start(self) -> io::Result<LocalServer> {
+        self.check_limits()?;
         let tls = self.tls.as_ref().map(TlsPem::acceptor).transpose()?;
         let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
@@ -193,16 +291,22 @@ impl LocalServerBuilder {
             tracing::warn!("{warning}");
         }
         let region = self.region;
-        let engine = Engine::new(self.engine_config);
+        let engine = match &self.data_dir {
+            Some(dir) => Engine::open(self.engine_config, dir)?,
+            None => Engine::new(self.engine_config),
+        };
+        let budget = self.limits.in_flight_budget(self.max_body_size);
         let shared = Arc::new(Shared {
             engine: engine.clone(),
             verifier: self.keys.map(|keys| Verifier::new(keys, region)),
             max_body_size: self.max_body_size,
             ids: RequestIds::new(),
+            budget: Arc::new(Semaphore::new(budget)),
+            body_timeout: self.limits.body_timeout,
         });
         let (stop, stopped) = oneshot::channel();
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let task = tokio::spawn(serve(listener, tls, shared, stopped));
+        let task = tokio::spawn(serve(listener, tls, shared, self.limits, stopped));
         tracing::info!(%addr, scheme, "dynamo-local listening");
         Ok(LocalServer {
             addr,
@@ -211,6 +315,24 @@ impl LocalServerBuilder {
             stop: Some(stop),
             task: Some(task),
         })
+    }
+
+    /// Refuses limits the server could not honour.
+    fn check_limits(&self) -> io::Result<()> {
+        let invalid = |what: String| Err(io::Error::new(io::ErrorKind::InvalidInput, what));
+        if self.max_body_size > MAX_BODY_SIZE_LIMIT {
+            return invalid(format!(
+                "max body size {} exceeds the limit of {MAX_BODY_SIZE_LIMIT} bytes",
+                self.max_body_size
+            ));
+        }
+        if self.limits.max_connections == 0 {
+            return invalid("max connections must be at least 1".to_owned());
+        }
+        if self.limits.idle_timeout.is_zero() || self.limits.body_timeout.is_zero() {
+            return invalid("timeouts must be longer than zero".to_owned());
+        }
+        Ok(())
     }
 
     /// Starts the server on its own thread and tokio runtime, for synchronous
@@ -288,15 +410,29 @@ async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     shared: Arc<Shared>,
+    limits: Limits,
     mut stopped: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
-    http.keep_alive(true);
+    http.keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.idle_timeout)
+        .max_buf_size(MAX_HEADER_BUFFER);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let busy = busy_response();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
+                    let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+                        // At the cap: say so and close at once rather than
+                        // leave the client hanging (one non-blocking write
+                        // into an empty socket buffer).
+                        let _ = stream.try_write(&busy);
+                        tracing::warn!(%peer, max = limits.max_connections, "connection refused: at the connection cap");
+                        continue;
+                    };
                     // boto writes headers and body separately; without NODELAY
                     // Nagle + delayed ACK would add ~40 ms per request.
                     let _ = stream.set_nodelay(true);
@@ -306,7 +442,9 @@ async fn serve(
                         watcher: graceful.watcher(),
                     };
                     let tls = tls.clone();
+                    let stream = WriteDeadline::new(stream, limits.body_timeout);
                     tokio::spawn(async move {
+                        let _slot = slot;
                         match tls {
                             None => connection.serve(peer, stream).await,
                             Some(tls) => match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, tls.accept(stream)).await {
@@ -333,6 +471,21 @@ async fn serve(
     {
         tracing::warn!("connections still open after the shutdown grace period");
     }
+}
+
+/// The raw HTTP answer to a connection over the cap: a 503
+/// `ServiceUnavailableException`, then close.
+fn busy_response() -> Vec<u8> {
+    let body = ApiError::unavailable().to_json();
+    let mut out = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/x-amz-json-1.0\r\n\
+         x-amz-crc32: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        crc32fast::hash(&body),
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&body);
+    out
 }
 
 /// What one accepted connection needs to be served.

@@ -351,7 +351,8 @@ fn value_validation_messages() {
     put(
         &db,
         "items",
-        json!({"id": {"S": "a"}, "n": {"N": "9.9999999999999999999999999999999999999E+125"}, "m": {"N": "-1E-130"}}),
+        // The service model's lower end, 10^-128 (engine_fidelity.rs).
+        json!({"id": {"S": "a"}, "n": {"N": "9.9999999999999999999999999999999999999E+125"}, "m": {"N": "-1E-128"}}),
     );
 }
 

@@ -164,12 +164,14 @@ fn query_limit_and_pagination() {
         page["LastEvaluatedKey"]["RangeKeyElement"],
         json!({"N": "1"})
     );
-    // Start key beyond a condition's range: empty, no panic.
-    let page = query(
+    // Start key beyond a condition's range: refused as the service does
+    // (engine_fidelity.rs cites the reference), no panic.
+    let e = err(
         &db,
-        json!({"ExclusiveStartKey": {"HashKeyElement": {"S": "John"}, "RangeKeyElement": {"N": "5"}}, "RangeKeyCondition": {"ComparisonOperator": "LE", "AttributeValueList": [{"N": "2"}]}}),
+        "Query",
+        json!({"TableName": "qtab", "HashKeyValue": {"S": "John"}, "ExclusiveStartKey": {"HashKeyElement": {"S": "John"}, "RangeKeyElement": {"N": "5"}}, "RangeKeyCondition": {"ComparisonOperator": "LE", "AttributeValueList": [{"N": "2"}]}}),
     );
-    assert_eq!(times(&page), Vec::<String>::new());
+    assert_validation(&e, "outside query boundaries");
     let page = query(
         &db,
         json!({"ExclusiveStartKey": {"HashKeyElement": {"S": "John"}, "RangeKeyElement": {"N": "2"}}, "RangeKeyCondition": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "2"}]}}),

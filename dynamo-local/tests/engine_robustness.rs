@@ -3,13 +3,13 @@
 mod common;
 
 use common::*;
-use dynamo_core::wire::OPERATION_NAMES;
+use dynamo_core::wire::Op;
 use dynamo_local::engine::{Engine, EngineConfig};
 use serde_json::{Value, json};
 
 /// One of the 13 operations, or (for `i == 13`) a name that is none of them.
 fn operation(i: usize) -> &'static str {
-    OPERATION_NAMES.get(i).copied().unwrap_or("Bogus")
+    Op::ALL.get(i).map_or("Bogus", |op| op.name())
 }
 
 /// A small deterministic generator (xorshift) so failures reproduce.
@@ -134,7 +134,7 @@ fn mutated_requests_never_panic() {
             mutate(&mut body, &mut rng, 0);
         }
         let op = if rng.below(20) == 0 {
-            operation(rng.below(OPERATION_NAMES.len() + 1))
+            operation(rng.below(Op::ALL.len() + 1))
         } else {
             op
         };
@@ -173,7 +173,7 @@ fn arbitrary_bytes_never_panic() {
                 body.extend_from_slice(fragments[rng.below(fragments.len())]);
             }
         }
-        let op = operation(rng.below(OPERATION_NAMES.len() + 1));
+        let op = operation(rng.below(Op::ALL.len() + 1));
         let _ = engine.execute(op, &body);
     }
     let deep = "[".repeat(100_000);
@@ -196,6 +196,7 @@ fn extreme_numbers_are_rejected_cleanly() {
         "Infinity",
         " 1",
         "1 ",
+        "+1.0", // no leading `+`, as the service (engine_fidelity.rs)
     ] {
         let e = err(
             &db,
@@ -206,7 +207,7 @@ fn extreme_numbers_are_rejected_cleanly() {
     }
     for (n, want) in [
         ("0e999999999999", "0"),
-        ("+1.0", "1"),
+        ("-1.0", "-1"),
         (".5", "0.5"),
         ("5.", "5"),
     ] {

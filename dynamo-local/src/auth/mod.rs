@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 
 pub(crate) use checks::Scope;
 
+use crate::engine::ApiError;
+
 type HmacSha256 = Hmac<Sha256>;
 
 const SIGV4_SCHEME: &str = "AWS4-HMAC-SHA256";
@@ -53,6 +55,11 @@ impl AuthError {
             AuthError::UnrecognizedClient => "UnrecognizedClientException",
             AuthError::InvalidSignature | AuthError::Refused(_) => "InvalidSignatureException",
         }
+    }
+
+    /// The service error that answers this refusal.
+    pub(crate) fn to_api_error(&self) -> ApiError {
+        ApiError::coral(400, self.error_name(), Some(self.message()))
     }
 
     /// The message the service sends with this error.

@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value as OutValue};
 
 use super::catalog::Catalog;
 use super::decode::{Decoder, Obj, RawKey, as_obj, get, opt_array, opt_bool, opt_obj};
 use super::error::ApiError;
 use super::items::{check_item_size, read_factor, required};
+use super::json::Value;
 use super::output::{Projected, to_body, units};
 use super::table::{PrimaryKey, Stored, Table};
 use crate::faults::Faults;
@@ -108,8 +109,8 @@ struct GetTableOut<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct BatchGetOut {
-    responses: Map<String, Value>,
-    unprocessed_keys: Map<String, Value>,
+    responses: Map<String, OutValue>,
+    unprocessed_keys: Map<String, OutValue>,
 }
 
 fn decode_get_tables<'a>(d: &mut Decoder, map: &'a Obj) -> Result<Vec<GetTable<'a>>, ApiError> {
@@ -157,19 +158,24 @@ fn resolve_keys(
     Ok(out)
 }
 
-fn unprocessed_get(spec: &GetTable<'_>, keys: Vec<Value>) -> Value {
+/// Request entries as response JSON.
+fn out_list(entries: &[Value]) -> OutValue {
+    serde_json::to_value(entries).unwrap_or(OutValue::Null)
+}
+
+fn unprocessed_get(spec: &GetTable<'_>, keys: Vec<Value>) -> OutValue {
     let mut out = Map::new();
-    out.insert("Keys".to_owned(), Value::Array(keys));
+    out.insert("Keys".to_owned(), out_list(&keys));
     if let Some(names) = &spec.names {
         out.insert(
             "AttributesToGet".to_owned(),
-            names.iter().cloned().map(Value::String).collect(),
+            names.iter().cloned().map(OutValue::String).collect(),
         );
     }
     if let Some(c) = spec.consistent {
-        out.insert("ConsistentRead".to_owned(), Value::Bool(c));
+        out.insert("ConsistentRead".to_owned(), OutValue::Bool(c));
     }
-    Value::Object(out)
+    OutValue::Object(out)
 }
 
 /// BatchGetItem.
@@ -285,8 +291,12 @@ fn decode_write(d: &mut Decoder, raw: &Value, path: &str) -> Result<Option<Write
     }
 }
 
+/// Decodes every write (so every error is found), but keeps the decoded
+/// items of the first [`MAX_WRITES`] only: a request with more fails anyway,
+/// and holding thousands of decoded items would multiply its memory.
 fn decode_write_tables<'a>(d: &mut Decoder, map: &'a Obj) -> Result<Vec<WriteTable<'a>>, ApiError> {
     let mut tables = Vec::with_capacity(map.len());
+    let mut decoded = 0usize;
     for (name, list) in map {
         let path = format!("requestItems.{name}.member");
         let list = match list {
@@ -297,7 +307,9 @@ fn decode_write_tables<'a>(d: &mut Decoder, map: &'a Obj) -> Result<Vec<WriteTab
         list_length(d, list.len(), &path, MAX_WRITES);
         let mut writes = Vec::with_capacity(list.len());
         for raw in list {
-            writes.push((raw, decode_write(d, raw, &path)?));
+            let write = decode_write(d, raw, &path)?;
+            decoded += 1;
+            writes.push((raw, write.filter(|_| decoded <= MAX_WRITES)));
         }
         tables.push(WriteTable { name, writes });
     }
@@ -349,8 +361,8 @@ struct WriteTableOut {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct BatchWriteOut {
-    responses: Map<String, Value>,
-    unprocessed_items: Map<String, Value>,
+    responses: Map<String, OutValue>,
+    unprocessed_items: Map<String, OutValue>,
 }
 
 /// BatchWriteItem.
@@ -396,7 +408,7 @@ pub(crate) fn batch_write(
             capacity += units(new_size.max(old.map_or(0, |s| s.size)));
         }
         if !left.is_empty() {
-            unprocessed.insert(spec.name.to_owned(), Value::Array(left));
+            unprocessed.insert(spec.name.to_owned(), out_list(&left));
         }
         let out = serde_json::to_value(WriteTableOut {
             consumed_capacity_units: capacity,

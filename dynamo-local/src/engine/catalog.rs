@@ -5,7 +5,7 @@
 //! a table up, add or remove one; the sorted map gives ListTables its order.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -16,7 +16,8 @@ use super::EngineConfig;
 use super::decode::{Decoder, Obj, opt_i64, opt_obj, opt_str};
 use super::error::ApiError;
 use super::output::{describe, to_body};
-use super::table::{KeyDef, Meta, Schema, Table};
+use super::store::{Restored, Store, TableRecord};
+use super::table::{KeyDef, Meta, Schema, Stored, Table};
 
 const DEFAULT_MAX_TABLES: usize = 256;
 
@@ -24,6 +25,8 @@ const DEFAULT_MAX_TABLES: usize = 256;
 #[derive(Debug, Default)]
 pub(crate) struct Catalog {
     tables: RwLock<BTreeMap<String, Arc<Table>>>,
+    /// Where table and item changes are made durable (`--data-dir`).
+    store: OnceLock<Arc<Store>>,
 }
 
 fn now_secs() -> f64 {
@@ -110,6 +113,31 @@ impl Catalog {
         Ok(table)
     }
 
+    /// Loads what `store` kept, then journals every change to it.
+    pub(crate) fn restore(&self, store: &Arc<Store>, restored: Restored) -> std::io::Result<()> {
+        let mut tables = self.write();
+        for record in restored.tables {
+            let table = Arc::new(table_from_record(record)?);
+            table.journal_to(store);
+            tables.insert(table.name.clone(), table);
+        }
+        for (name, item) in restored.items {
+            let Some(table) = tables.get(&name) else {
+                continue;
+            };
+            let Ok(key) = table.schema.item_key(&item) else {
+                continue;
+            };
+            let stored = Stored::new(item);
+            // Loading what the store holds: not journaled again.
+            let mut shard = table.write_shard(&key.hash);
+            table.load(&mut shard, &key, stored);
+        }
+        drop(tables);
+        let _ = self.store.set(Arc::clone(store));
+        Ok(())
+    }
+
     fn snapshot(&self) -> Vec<Arc<Table>> {
         self.read().values().cloned().collect()
     }
@@ -136,7 +164,7 @@ impl Catalog {
         let created = now_secs();
         let meta = Meta {
             status: TableStatus::Creating,
-            due: Some(Instant::now() + config.transition_delay),
+            due: Some(Instant::now() + config.create_delay()),
             read,
             write,
             pending: None,
@@ -174,6 +202,10 @@ impl Catalog {
                     "Subscriber limit exceeded: Only {limit} tables can be created, updated or deleted simultaneously"
                 )));
             }
+        }
+        if let Some(store) = self.store.get() {
+            table.journal_to(store);
+            store.create_table(table.record(&response_meta));
         }
         tables.insert(name, Arc::clone(&table));
         drop(tables);
@@ -287,8 +319,11 @@ impl Catalog {
         }
         meta.status = TableStatus::Updating;
         meta.pending = Some((read, write));
-        meta.due = Some(Instant::now() + config.transition_delay);
+        meta.due = Some(Instant::now() + config.update_delay());
         table.mark_transitioning();
+        if let Some(store) = self.store.get() {
+            store.update_table(table.record(&meta));
+        }
         let description = describe(&table, &meta, TableStatus::Updating, false);
         drop(meta);
         to_body(&DescriptionOut {
@@ -318,20 +353,64 @@ impl Catalog {
             }
             TableStatus::Active => {
                 meta.status = TableStatus::Deleting;
-                meta.due = Some(Instant::now() + config.transition_delay);
+                meta.due = Some(Instant::now() + config.delete_delay());
                 table.mark_transitioning();
+                if let Some(store) = self.store.get() {
+                    store.drop_table(&name);
+                }
             }
             TableStatus::Deleting => {}
         }
         let description = describe(&table, &meta, TableStatus::Deleting, false);
         drop(meta);
-        if config.transition_delay == Duration::ZERO {
+        if config.delete_delay() == Duration::ZERO {
             self.reap(&table);
         }
         to_body(&DescriptionOut {
             table_description: description,
         })
     }
+}
+
+/// A table as the store kept it, ACTIVE with the throughput it last asked for.
+fn table_from_record(record: TableRecord) -> std::io::Result<Table> {
+    let invalid = |what: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("data directory: table {}: {what}", record.name),
+        )
+    };
+    let key = |(name, ty): &(String, String)| {
+        SCALAR_TYPES
+            .iter()
+            .find(|(text, _)| text == ty)
+            .map(|(_, ty)| KeyDef {
+                name: name.clone(),
+                ty: *ty,
+            })
+            .ok_or_else(|| invalid("unknown key type"))
+    };
+    let schema = Schema {
+        hash: key(&record.hash)?,
+        range: record.range.as_ref().map(key).transpose()?,
+    };
+    let meta = Meta {
+        status: TableStatus::Active,
+        due: None,
+        read: record.read,
+        write: record.write,
+        pending: None,
+        last_increase: record.last_increase,
+        last_decrease: record.last_decrease,
+        decreases_today: record.decreases_today,
+        decrease_day: record.decrease_day,
+    };
+    Ok(Table::new(
+        record.name.clone(),
+        schema,
+        record.created,
+        meta,
+    ))
 }
 
 fn check_strict(meta: &Meta, read: i64, write: i64, decrease: bool) -> Result<(), ApiError> {

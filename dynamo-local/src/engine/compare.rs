@@ -179,8 +179,10 @@ pub(crate) fn matches(cond: &Cond, attr: Option<&AttributeValue>) -> bool {
             (Some(a), Some(v)) => contains(a, v) == Some(true),
             _ => false,
         },
+        // "absence of a substring or absence of a value in a set" (API
+        // reference): an attribute of another type holds neither, so it matches.
         Op::NotContains => match (attr, first) {
-            (Some(a), Some(v)) => contains(a, v) == Some(false),
+            (Some(a), Some(v)) => contains(a, v) != Some(true),
             _ => true,
         },
         Op::In => attr.is_some_and(|a| {

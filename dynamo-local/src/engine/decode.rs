@@ -10,15 +10,15 @@
 //! 3. value-level semantic problems (empty values, bad numbers, duplicate set
 //!    members, contradictory `Expected`) → the first one, as a `ValidationException`.
 
-use serde_json::{Map, Value};
+use super::json::{Map, Value};
 
-use dynamo_core::value::{AttributeValue, Binary, Item, Number};
+use dynamo_core::value::{AttributeValue, Binary, Item, Number, NumberError};
 use dynamo_core::wire::ComparisonOperator;
 
 use super::error::ApiError;
 
 /// A JSON object.
-pub(crate) type Obj = Map<String, Value>;
+pub(crate) type Obj = Map;
 
 const EMPTY_VALUE: &str =
     "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
@@ -59,6 +59,28 @@ pub(crate) fn root(body: &[u8]) -> Result<Obj, ApiError> {
     }
 }
 
+/// Smallest magnitude of a non-zero number, as a power of ten: the service
+/// model's "between 10^-128 to 10^+126" (the value model allows 10^-130).
+const MIN_EXPONENT: usize = 128;
+
+/// An `N` value as the 2011-12-05 service takes it: the value model's
+/// rules, plus no leading `+` and no magnitude below 10^-128.
+fn parse_number(text: &str) -> Result<Number, NumberError> {
+    if text.starts_with('+') {
+        return Err(NumberError::Syntax(text.to_owned()));
+    }
+    let number = Number::parse(text)?;
+    // Canonical form is plain decimal: a magnitude below 1 is "0.000…d…".
+    let digits = number.as_str().trim_start_matches('-');
+    if let Some(fraction) = digits.strip_prefix("0.") {
+        let leading_zeros = fraction.len() - fraction.trim_start_matches('0').len();
+        if leading_zeros >= MIN_EXPONENT {
+            return Err(NumberError::Underflow);
+        }
+    }
+    Ok(number)
+}
+
 /// A member, treating JSON `null` as absent.
 pub(crate) fn get<'a>(obj: &'a Obj, name: &str) -> Option<&'a Value> {
     obj.get(name).filter(|v| !v.is_null())
@@ -79,11 +101,14 @@ pub(crate) fn opt_str<'a>(obj: &'a Obj, name: &str) -> Result<Option<&'a str>, A
     }
 }
 
-/// An optional boolean member.
+/// An optional boolean member. The strings `"true"` and `"false"` are
+/// coerced, as the service's JSON deserializer does; other strings are not.
 pub(crate) fn opt_bool(obj: &Obj, name: &str) -> Result<Option<bool>, ApiError> {
     match get(obj, name) {
         None => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(Value::String(s)) if s == "true" => Ok(Some(true)),
+        Some(Value::String(s)) if s == "false" => Ok(Some(false)),
         Some(_) => Err(mismatch("a boolean")),
     }
 }
@@ -293,6 +318,12 @@ impl Decoder {
                 "Member must have length greater than or equal to 1",
             );
         }
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        if let Some(duplicate) = names.iter().find(|name| !seen.insert(name.as_str())) {
+            self.semantic(ApiError::invalid_parameter(format!(
+                "Duplicate value in attribute name: {duplicate}"
+            )));
+        }
         Ok(Some(names))
     }
 
@@ -308,7 +339,7 @@ impl Decoder {
             }
             let value = match key.as_str() {
                 "S" => AttributeValue::S(string_of(member)?.to_owned()),
-                "N" => match Number::parse(string_of(member)?) {
+                "N" => match parse_number(string_of(member)?) {
                     Ok(n) => AttributeValue::N(n),
                     Err(e) => {
                         count += 1;
@@ -326,7 +357,7 @@ impl Decoder {
                 "NS" => {
                     let mut out = Vec::new();
                     for m in list_of(member)? {
-                        match Number::parse(string_of(m)?) {
+                        match parse_number(string_of(m)?) {
                             Ok(n) => out.push(n),
                             Err(e) => {
                                 number_error.get_or_insert(e);

@@ -74,6 +74,21 @@ impl ApiError {
         ))
     }
 
+    /// A Coral protocol error (`com.amazon.coral.service#<name>`): the
+    /// authentication errors and the protocol layer's own.
+    pub(crate) fn coral(status: u16, name: &str, message: Option<String>) -> ApiError {
+        ApiError::new(status, format!("{CORAL}{name}"), message)
+    }
+
+    /// `InternalFailure` (500): the request could not be processed at all.
+    pub(crate) fn internal_failure() -> ApiError {
+        ApiError::coral(
+            500,
+            "InternalFailure",
+            Some("The request processing has failed".to_owned()),
+        )
+    }
+
     /// `SerializationException`, without message.
     pub fn serialization() -> ApiError {
         ApiError::new(400, format!("{CORAL}SerializationException"), None)

@@ -207,6 +207,14 @@ fn plan_query(req: QueryRequest, table: &Table) -> Result<QueryPlan, ApiError> {
             if key.hash != hash {
                 return Err(ApiError::validation("The provided starting key is invalid"));
             }
+            let range = key.range.as_ref().map(KeyVal::to_value);
+            if let Some(cond) = &req.cond
+                && !matches(cond, range.as_ref())
+            {
+                return Err(ApiError::validation(
+                    "The provided starting key is outside query boundaries based on provided conditions",
+                ));
+            }
             key.range
         }
         None => None,

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Instant;
 
 use dynamo_core::value::{AttributeValue, Binary, Item, Number};
@@ -19,6 +19,7 @@ use dynamo_core::wire::{ScalarAttributeType, TableStatus};
 
 use super::decode::RawKey;
 use super::error::ApiError;
+use super::store::{Store, TableRecord};
 
 /// Number of shards per table.
 pub(crate) const SHARDS: usize = 16;
@@ -267,6 +268,8 @@ pub(crate) struct Table {
     shards: Box<[RwLock<Shard>]>,
     item_count: AtomicI64,
     size_bytes: AtomicI64,
+    /// Where item writes are made durable (`--data-dir`), once set.
+    journal: OnceLock<Arc<Store>>,
 }
 
 impl Table {
@@ -282,6 +285,31 @@ impl Table {
             shards: (0..SHARDS).map(|_| RwLock::new(Shard::default())).collect(),
             item_count: AtomicI64::new(0),
             size_bytes: AtomicI64::new(0),
+            journal: OnceLock::new(),
+        }
+    }
+
+    /// From now on, item writes are also queued to `store`.
+    pub(crate) fn journal_to(&self, store: &Arc<Store>) {
+        let _ = self.journal.set(Arc::clone(store));
+    }
+
+    /// What the store keeps of this table: its schema and the throughput
+    /// it has or is moving to.
+    pub(crate) fn record(&self, meta: &Meta) -> TableRecord {
+        let key = |def: &KeyDef| (def.name.clone(), def.ty.as_str().to_owned());
+        let (read, write) = meta.pending.unwrap_or((meta.read, meta.write));
+        TableRecord {
+            name: self.name.clone(),
+            hash: key(&self.schema.hash),
+            range: self.schema.range.as_ref().map(key),
+            created: self.created,
+            read,
+            write,
+            last_increase: meta.last_increase,
+            last_decrease: meta.last_decrease,
+            decreases_today: meta.decreases_today,
+            decrease_day: meta.decrease_day,
         }
     }
 
@@ -347,6 +375,9 @@ impl Table {
         key: &PrimaryKey,
         new: Option<Arc<Stored>>,
     ) -> Option<Arc<Stored>> {
+        if let Some(journal) = self.journal.get() {
+            journal.item(&self.name, key, new.as_deref().map(|s| &s.item));
+        }
         let added = new.as_ref().map_or(0, |s| s.size as i64);
         let inserting = new.is_some();
         let old = match new {
@@ -370,6 +401,23 @@ impl Table {
         self.size_bytes
             .fetch_add(added - removed, Ordering::Relaxed);
         old
+    }
+
+    /// Puts an item read back from the store, without journaling it again.
+    pub(crate) fn load(&self, shard: &mut Shard, key: &PrimaryKey, stored: Arc<Stored>) {
+        self.item_count.fetch_add(1, Ordering::Relaxed);
+        self.size_bytes
+            .fetch_add(stored.size as i64, Ordering::Relaxed);
+        let old = shard
+            .parts
+            .entry(key.hash.clone())
+            .or_default()
+            .insert(key.range.clone(), stored);
+        if let Some(old) = old {
+            self.item_count.fetch_sub(1, Ordering::Relaxed);
+            self.size_bytes
+                .fetch_sub(old.size as i64, Ordering::Relaxed);
+        }
     }
 
     /// Live item count.
