@@ -251,17 +251,17 @@ impl Client {
         result
     }
 
-    /// Sends `input` and hands its output, decoded by the operation in the
-    /// borrowed form of [`wire::ReadsItems`], to `read`: the typed layer
-    /// turns the items into `T`s without building maps.
-    pub(crate) async fn call_items<O, R>(
+    /// Sends `input` and has the operation decode its output with each item
+    /// read as `I` ([`wire::ReadsItems`]): the typed layer reads items
+    /// straight into `T`s without building maps.
+    pub(crate) async fn call_items<O, I>(
         &self,
         input: &O,
         table: Option<&str>,
-        read: impl for<'b> FnOnce(O::Items<'b>) -> Result<R, Error>,
-    ) -> Result<R, Error>
+    ) -> Result<O::Items<I>, Error>
     where
         O: wire::ReadsItems,
+        I: serde::de::DeserializeOwned,
     {
         let op = O::OP;
         let tables = table.map_or(Tables::None, Tables::One);
@@ -272,7 +272,7 @@ impl Client {
                 .decode_items(&raw.body)
                 .map_err(|e| Error::decode(e, raw.request_id.clone()).with_table(table))?;
             telemetry::succeeded(&span, raw.request_id.as_deref(), None);
-            read(output)
+            Ok(output)
         }
         .instrument(span.clone())
         .await;

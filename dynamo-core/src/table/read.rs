@@ -4,7 +4,7 @@ use std::future::IntoFuture;
 
 use crate::error::Error;
 use crate::item::DynamoItem;
-use crate::wire::{GetItemInput, ItemRead, Op};
+use crate::wire::{Decoded, GetItemInput, ItemRead, Op};
 
 use super::{BoxFuture, Table};
 
@@ -66,16 +66,12 @@ impl<'a, T: DynamoItem> Get<'a, T> {
             consistent_read: self.consistent.then_some(true),
         };
         let table = Some(self.table.name());
-        self.table
-            .client()
-            .call_items(&input, table, |out: ItemRead<'_>| {
-                self.table.charge(Op::GetItem, out.consumed_capacity_units);
-                out.item
-                    .map(T::from_attributes)
-                    .transpose()
-                    .map_err(Error::conversion)
-            })
-            .await
+        let out: ItemRead<Decoded<T>> = self.table.client().call_items(&input, table).await?;
+        self.table.charge(Op::GetItem, out.consumed_capacity_units);
+        out.item
+            .map(|item| item.0)
+            .transpose()
+            .map_err(Error::conversion)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::expr::filter::Filter;
 use crate::expr::range::RangeCondition;
 use crate::item::DynamoItem;
-use crate::wire::{ItemsPage, Key, Op, QueryInput, ScanInput};
+use crate::wire::{Decoded, ItemsPage, Key, Op, QueryInput, ScanInput};
 
 use super::Table;
 
@@ -83,12 +83,12 @@ impl<T: DynamoItem> Page<T> {
     }
 
     /// The typed page of a decoded response.
-    fn from_wire(wire: ItemsPage<'_>) -> Result<Page<T>, Error> {
+    fn from_wire(wire: ItemsPage<Decoded<T>>) -> Result<Page<T>, Error> {
         let items = wire
             .items
             .unwrap_or_default()
             .into_iter()
-            .map(T::from_attributes)
+            .map(|item| item.0)
             .collect::<Result<Vec<T>, _>>()
             .map_err(Error::conversion)?;
         let count = |c: Option<i64>| c.and_then(|c| u64::try_from(c).ok());
@@ -129,11 +129,11 @@ impl<T: DynamoItem> Paging<T> {
         }
         let client = self.table.client();
         let table = Some(self.table.name());
-        let read = |page: ItemsPage<'_>| Page::from_wire(page).map_err(|e| e.with_table(table));
         let (operation, page) = match request {
-            Request::Query(q) => (Op::Query, client.call_items(q, table, read).await?),
-            Request::Scan(s) => (Op::Scan, client.call_items(s, table, read).await?),
+            Request::Query(q) => (Op::Query, client.call_items(q, table).await?),
+            Request::Scan(s) => (Op::Scan, client.call_items(s, table).await?),
         };
+        let page = Page::from_wire(page).map_err(|e| e.with_table(table))?;
         self.table.charge(operation, page.consumed_capacity);
         Ok(page)
     }

@@ -1,9 +1,10 @@
-//! Borrowed, map-free forms of the responses that carry items (GetItem,
-//! Query, Scan): each item is an [`AttributeList`] whose attribute names
-//! borrow from the response body, so a typed read goes from the body to `T`
-//! through [`crate::DynamoItem::from_attributes`] without building a map or
-//! copying a name. The operation decodes its own output
-//! ([`ReadsItems::decode_items`]); no other layer parses these bodies.
+//! Map-free forms of the responses that carry items (GetItem, Query, Scan),
+//! generic over how each item is read: as an [`AttributeList`] whose
+//! attribute names borrow from the response body, or as [`Decoded<T>`],
+//! turned into `T` through [`crate::DynamoItem::from_attributes`] while the
+//! body is read. Either way no map is built and no name is copied. The
+//! operation decodes its own output ([`ReadsItems::decode_items`]); no other
+//! layer parses these bodies.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -12,52 +13,69 @@ use serde::Deserialize;
 
 use super::ops::{GetItemInput, Operation, QueryInput, ScanInput};
 use super::shapes::Key;
-use crate::item::AttributeSource;
+use crate::convert::ConvertError;
+use crate::item::{AttributeSource, DynamoItem};
 use crate::value::{AttributeValue, Item};
 
-/// Operations whose output carries items, with the borrowed form of that
-/// output.
+/// Operations whose output carries items, decoded with each item read as
+/// `I` ([`AttributeList`] or [`Decoded<T>`]).
 ///
 /// ```
 /// use dynamo_core::item::AttributeSource;
-/// use dynamo_core::wire::ItemsPage;
+/// use dynamo_core::wire::{AttributeList, ItemsPage};
 /// let body = br#"{"Count": 1, "Items": [{"id": {"S": "a"}}]}"#;
-/// let page: ItemsPage<'_> = ItemsPage::from_body(body)?;
+/// let page: ItemsPage<AttributeList<'_>> = ItemsPage::from_body(body)?;
 /// assert_eq!(page.count, Some(1));
 /// let mut items = page.items.unwrap_or_default();
 /// assert!(items[0].take("id").is_some());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub trait ReadsItems: Operation {
-    /// The output, its items borrowing from the body.
-    type Items<'b>;
+    /// The output, each item read as `I`.
+    type Items<I>;
 
     /// Decodes a response body to this request.
     ///
     /// # Errors
     /// A JSON error when the body is not this operation's output.
-    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<Self::Items<'b>>;
+    fn decode_items<'b, I: Deserialize<'b>>(
+        &self,
+        body: &'b [u8],
+    ) -> serde_json::Result<Self::Items<I>>;
 }
 
-/// A GetItem response, its item borrowing from the body.
+/// An item read straight into `T` while the body is decoded. An item that
+/// does not fit `T` keeps its own error, so the rest of the page still
+/// decodes.
+#[derive(Debug)]
+pub struct Decoded<T>(pub Result<T, ConvertError>);
+
+impl<'de, T: DynamoItem> Deserialize<'de> for Decoded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Decoded<T>, D::Error> {
+        let attributes = AttributeList::deserialize(d)?;
+        Ok(Decoded(T::from_attributes(attributes)))
+    }
+}
+
+/// A GetItem response, its item read as `I`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ItemRead<'a> {
+pub struct ItemRead<I> {
     /// The item; absent when no item has the key.
-    #[serde(borrow, default)]
-    pub item: Option<AttributeList<'a>>,
+    #[serde(default = "none")]
+    pub item: Option<I>,
     /// Read capacity consumed.
     #[serde(default)]
     pub consumed_capacity_units: Option<f64>,
 }
 
-/// A Query or Scan response, its items borrowing from the body.
+/// A Query or Scan response, its items read as `I`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct ItemsPage<'a> {
+pub struct ItemsPage<I> {
     /// Items of this page; absent with `Count`.
-    #[serde(borrow, default)]
-    pub items: Option<Vec<AttributeList<'a>>>,
+    #[serde(default = "none")]
+    pub items: Option<Vec<I>>,
     /// Items matched in this page.
     #[serde(default)]
     pub count: Option<i64>,
@@ -72,36 +90,53 @@ pub struct ItemsPage<'a> {
     pub consumed_capacity_units: Option<f64>,
 }
 
-impl<'a> ItemsPage<'a> {
+/// An absent member (without asking `I: Default`).
+fn none<V>() -> Option<V> {
+    None
+}
+
+impl<I> ItemsPage<I> {
     /// Decodes a Query or Scan response body.
     ///
     /// # Errors
     /// A JSON error when the body is not a Query or Scan output.
-    pub fn from_body(body: &'a [u8]) -> serde_json::Result<ItemsPage<'a>> {
+    pub fn from_body<'b>(body: &'b [u8]) -> serde_json::Result<ItemsPage<I>>
+    where
+        I: Deserialize<'b>,
+    {
         serde_json::from_slice(body)
     }
 }
 
 impl ReadsItems for GetItemInput {
-    type Items<'b> = ItemRead<'b>;
+    type Items<I> = ItemRead<I>;
 
-    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<ItemRead<'b>> {
+    fn decode_items<'b, I: Deserialize<'b>>(
+        &self,
+        body: &'b [u8],
+    ) -> serde_json::Result<ItemRead<I>> {
         serde_json::from_slice(body)
     }
 }
 
 impl ReadsItems for QueryInput {
-    type Items<'b> = ItemsPage<'b>;
+    type Items<I> = ItemsPage<I>;
 
-    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<ItemsPage<'b>> {
+    fn decode_items<'b, I: Deserialize<'b>>(
+        &self,
+        body: &'b [u8],
+    ) -> serde_json::Result<ItemsPage<I>> {
         ItemsPage::from_body(body)
     }
 }
 
 impl ReadsItems for ScanInput {
-    type Items<'b> = ItemsPage<'b>;
+    type Items<I> = ItemsPage<I>;
 
-    fn decode_items<'b>(&self, body: &'b [u8]) -> serde_json::Result<ItemsPage<'b>> {
+    fn decode_items<'b, I: Deserialize<'b>>(
+        &self,
+        body: &'b [u8],
+    ) -> serde_json::Result<ItemsPage<I>> {
         ItemsPage::from_body(body)
     }
 }

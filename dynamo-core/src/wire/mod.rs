@@ -9,7 +9,7 @@ mod op;
 mod ops;
 mod shapes;
 
-pub use borrowed::{AttributeList, ItemRead, ItemsPage, ReadsItems};
+pub use borrowed::{AttributeList, Decoded, ItemRead, ItemsPage, ReadsItems};
 pub use op::{Op, Plane, TARGET_PREFIX};
 pub use ops::*;
 pub use shapes::*;
