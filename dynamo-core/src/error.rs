@@ -52,6 +52,14 @@ pub enum ErrorKind {
     Conversion,
     /// An optimistic-locking version check failed.
     VersionConflict,
+    /// The write was applied, but its response could not be used (a corrupt
+    /// body, a bad `x-amz-crc32`, or returned values that do not decode).
+    /// Do not send it again.
+    WriteApplied,
+    /// The write was sent and no trustworthy answer came back (a reset, a
+    /// timeout, a 5xx), and it was not re-sent because sending it twice
+    /// could apply it twice: it may or may not have been applied.
+    MaybeApplied,
 }
 
 impl ErrorKind {
@@ -72,6 +80,8 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid request",
             ErrorKind::Conversion => "could not convert a value",
             ErrorKind::VersionConflict => "version conflict",
+            ErrorKind::WriteApplied => "the write was applied, but its response could not be used",
+            ErrorKind::MaybeApplied => "the write may have been applied",
         }
     }
 }
@@ -102,6 +112,8 @@ struct Inner {
     request_id: Option<String>,
     table_name: Option<String>,
     source: Option<BoxError>,
+    /// The request never left this client (a refused connection).
+    not_sent: bool,
 }
 
 impl Error {
@@ -115,6 +127,7 @@ impl Error {
                 request_id: None,
                 table_name: None,
                 source: None,
+                not_sent: false,
             }),
         }
     }
@@ -182,6 +195,43 @@ impl Error {
     /// An optimistic-locking version check that failed.
     pub(crate) fn version_conflict(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::VersionConflict).with_message(message)
+    }
+
+    /// A write that was applied, whose response could not be used because of
+    /// `cause`.
+    pub(crate) fn write_applied(op: &str, cause: Error) -> Error {
+        Error::wrapping(ErrorKind::WriteApplied, cause).with_message(format!(
+            "{op} succeeded, but its response could not be read; do not send it again"
+        ))
+    }
+
+    /// A write that may have been applied: its last attempt ended in `cause`.
+    pub(crate) fn maybe_applied(op: &str, cause: Error) -> Error {
+        let reason = cause.inner.kind.describe();
+        Error::wrapping(ErrorKind::MaybeApplied, cause).with_message(format!(
+            "{op} was sent, then {reason}; it was not sent again because a second copy could apply it twice"
+        ))
+    }
+
+    /// An error of `kind` caused by `cause`, keeping its status, request id
+    /// and table.
+    fn wrapping(kind: ErrorKind, cause: Error) -> Error {
+        let mut e = Error::new(kind);
+        e.inner.status = cause.inner.status;
+        e.inner.request_id = cause.inner.request_id.clone();
+        e.inner.table_name = cause.inner.table_name.clone();
+        e.with_source(cause)
+    }
+
+    /// Marks a failure that happened before the request was sent.
+    pub(crate) fn not_sent(mut self) -> Error {
+        self.inner.not_sent = true;
+        self
+    }
+
+    /// True when the request never reached the network.
+    pub(crate) fn was_not_sent(&self) -> bool {
+        self.inner.not_sent
     }
 
     /// Sets the human-readable message.
@@ -256,8 +306,21 @@ impl Error {
         self.inner.kind == ErrorKind::Validation
     }
 
-    /// True when sending the same request again may succeed (see
-    /// [`crate::client::retry`] for the policy).
+    /// True when the write was applied although the call failed
+    /// ([`ErrorKind::WriteApplied`]).
+    pub fn is_write_applied(&self) -> bool {
+        self.inner.kind == ErrorKind::WriteApplied
+    }
+
+    /// True when the write may have been applied ([`ErrorKind::MaybeApplied`]):
+    /// read the item to find out before writing again.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.inner.kind == ErrorKind::MaybeApplied
+    }
+
+    /// True when sending the same request again may succeed without doing
+    /// harm (see [`crate::client::retry`] for the policy). Never for a write
+    /// that was or may have been applied.
     pub fn is_retryable(&self) -> bool {
         retry::classify(self) != retry::RetryAction::DontRetry
     }
