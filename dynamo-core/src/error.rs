@@ -50,8 +50,17 @@ pub enum ErrorKind {
     InvalidInput,
     /// A value could not be converted to or from its attribute form.
     Conversion,
-    /// An optimistic-locking version check failed.
+    /// An optimistic-locking version check failed: the stored version
+    /// differs from the expected one. Also answers
+    /// [`Error::is_conditional_check_failed`].
     VersionConflict,
+    /// The service did not accept the request's signature
+    /// (`InvalidSignatureException`, `SignatureDoesNotMatch`), e.g. a wrong
+    /// secret key, region or clock.
+    Signature,
+    /// The service does not know the access key
+    /// (`UnrecognizedClientException`, `InvalidClientTokenId`).
+    UnknownAccessKey,
     /// The write was applied, but its response could not be used (a corrupt
     /// body, a bad `x-amz-crc32`, or returned values that do not decode).
     /// Do not send it again.
@@ -80,6 +89,8 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid request",
             ErrorKind::Conversion => "could not convert a value",
             ErrorKind::VersionConflict => "version conflict",
+            ErrorKind::Signature => "request signature rejected",
+            ErrorKind::UnknownAccessKey => "access key not recognized",
             ErrorKind::WriteApplied => "the write was applied, but its response could not be used",
             ErrorKind::MaybeApplied => "the write may have been applied",
         }
@@ -187,9 +198,13 @@ impl Error {
         Error::new(ErrorKind::InvalidInput).with_message(message)
     }
 
-    /// A value that could not be converted.
-    pub(crate) fn conversion(source: impl Into<BoxError>) -> Error {
-        Error::new(ErrorKind::Conversion).with_source(source)
+    /// A value that could not be converted; `Display` names its place and
+    /// reason (`Struct.field (attribute "a"): expected N, found S`), never
+    /// the value.
+    pub(crate) fn conversion(source: crate::convert::ConvertError) -> Error {
+        Error::new(ErrorKind::Conversion)
+            .with_message(source.to_string())
+            .with_source(source)
     }
 
     /// An optimistic-locking version check that failed.
@@ -200,8 +215,12 @@ impl Error {
     /// A write that was applied, whose response could not be used because of
     /// `cause`.
     pub(crate) fn write_applied(op: &str, cause: Error) -> Error {
+        let reason = cause
+            .message()
+            .unwrap_or(cause.inner.kind.describe())
+            .to_owned();
         Error::wrapping(ErrorKind::WriteApplied, cause).with_message(format!(
-            "{op} succeeded, but its response could not be read; do not send it again"
+            "{op} was applied, but its response could not be used ({reason}); do not send it again"
         ))
     }
 
@@ -286,9 +305,13 @@ impl Error {
         self.inner.table_name.as_deref()
     }
 
-    /// True for `ConditionalCheckFailedException`.
+    /// True for `ConditionalCheckFailedException`, and for a
+    /// [`ErrorKind::VersionConflict`] (a failed version condition).
     pub fn is_conditional_check_failed(&self) -> bool {
-        self.inner.kind == ErrorKind::ConditionalCheckFailed
+        matches!(
+            self.inner.kind,
+            ErrorKind::ConditionalCheckFailed | ErrorKind::VersionConflict
+        )
     }
 
     /// True for `ProvisionedThroughputExceededException` and `ThrottlingException`.
@@ -334,6 +357,10 @@ fn kind_of_code(code: &str) -> ErrorKind {
         "ResourceNotFoundException" => ErrorKind::NotFound,
         "ResourceInUseException" => ErrorKind::ResourceInUse,
         "ValidationException" => ErrorKind::Validation,
+        "InvalidSignatureException" | "SignatureDoesNotMatch" | "IncompleteSignatureException" => {
+            ErrorKind::Signature
+        }
+        "UnrecognizedClientException" | "InvalidClientTokenId" => ErrorKind::UnknownAccessKey,
         _ => ErrorKind::Service,
     }
 }

@@ -145,7 +145,9 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     /// # Errors
     /// As [`Table::update`], plus conversion errors.
     pub async fn return_new(self) -> Result<Option<T>, Error> {
-        self.run(ReturnValue::AllNew).await.and_then(to_typed)
+        let table = self.table;
+        let out = self.run(ReturnValue::AllNew).await?;
+        to_typed(Op::UpdateItem, table.name(), out)
     }
 
     /// Sends the update and returns the whole item as it was before.
@@ -153,7 +155,9 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     /// # Errors
     /// As [`Table::update`], plus conversion errors.
     pub async fn return_old(self) -> Result<Option<T>, Error> {
-        self.run(ReturnValue::AllOld).await.and_then(to_typed)
+        let table = self.table;
+        let out = self.run(ReturnValue::AllOld).await?;
+        to_typed(Op::UpdateItem, table.name(), out)
     }
 
     /// Sends the update and returns only the updated attributes, before or
@@ -184,12 +188,14 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
-        let out = self
-            .table
-            .client()
-            .update_item(&input)
-            .await
-            .map_err(|e| version_error(e, versioned))?;
+        let out = self.table.client().update_item(&input).await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => {
+                let expected = input.expected.as_ref();
+                return Err(version_error(self.table, e, versioned, &input.key, expected).await);
+            }
+        };
         self.table
             .charge(Op::UpdateItem, out.consumed_capacity_units);
         Ok(out.attributes)
