@@ -58,6 +58,9 @@ pub enum ErrorKind {
     /// (`InvalidSignatureException`, `SignatureDoesNotMatch`), e.g. a wrong
     /// secret key, region or clock.
     Signature,
+    /// The service left writes of a batch unprocessed until retries ran out
+    /// (see [`Error::batch_write`] for them).
+    Unprocessed,
     /// The service does not know the access key
     /// (`UnrecognizedClientException`, `InvalidClientTokenId`).
     UnknownAccessKey,
@@ -90,6 +93,7 @@ impl ErrorKind {
             ErrorKind::Conversion => "could not convert a value",
             ErrorKind::VersionConflict => "version conflict",
             ErrorKind::Signature => "request signature rejected",
+            ErrorKind::Unprocessed => "the service left writes unprocessed",
             ErrorKind::UnknownAccessKey => "access key not recognized",
             ErrorKind::WriteApplied => "the write was applied, but its response could not be used",
             ErrorKind::MaybeApplied => "the write may have been applied",
@@ -240,6 +244,27 @@ impl Error {
         e.inner.request_id = cause.inner.request_id.clone();
         e.inner.table_name = cause.inner.table_name.clone();
         e.with_source(cause)
+    }
+
+    /// A failed batch write as one error: the kind and facts of its hard
+    /// error, if any, the batch's summary, and the batch as its source.
+    pub(crate) fn of_batch_write(batch: crate::batch::BatchWriteError) -> Error {
+        let summary = batch.to_string();
+        let cause = batch.error();
+        let mut e = Error::new(cause.map_or(ErrorKind::Unprocessed, Error::kind));
+        if let Some(c) = cause {
+            e.inner.code = c.inner.code.clone();
+            e.inner.status = c.inner.status;
+            e.inner.request_id = c.inner.request_id.clone();
+            e.inner.table_name = c.inner.table_name.clone();
+        }
+        e.with_message(summary).with_source(batch)
+    }
+
+    /// The batch's leftovers, when this error came from a
+    /// [`crate::batch::BatchWriteError`].
+    pub fn batch_write(&self) -> Option<&crate::batch::BatchWriteError> {
+        self.inner.source.as_ref()?.downcast_ref()
     }
 
     /// Marks a failure that happened before the request was sent.
