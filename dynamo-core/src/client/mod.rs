@@ -284,7 +284,7 @@ impl Client {
                 .decode_items(&raw.body)
                 .map_err(|e| Error::decode(e, raw.request_id.clone()).with_table(table))?;
             telemetry::succeeded(&span, raw.request_id.as_deref(), None);
-            read(output)
+            read(output).map_err(|e| e.with_table(table))
         }
         .instrument(span.clone())
         .await;

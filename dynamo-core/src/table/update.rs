@@ -174,8 +174,12 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     }
 
     async fn run(self, return_values: ReturnValue) -> Result<Option<Item>, Error> {
-        let key = T::key_to_wire(&self.key?).map_err(Error::conversion)?;
-        let mut updates = self.actions.into_wire().map_err(Error::conversion)?;
+        let key = T::key_to_wire(&self.key?)
+            .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
+        let mut updates = self
+            .actions
+            .into_wire()
+            .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
         let mut expected = self.expected?;
         let versioned = version_update::<T>(self.version, &mut updates, &mut expected);
         if updates.is_empty() {

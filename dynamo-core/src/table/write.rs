@@ -105,7 +105,10 @@ impl<'a, T: DynamoItem> Put<'a, T> {
 
     async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
         let mut expected = self.expected?;
-        let mut item = self.item.to_item().map_err(Error::conversion)?;
+        let mut item = self
+            .item
+            .to_item()
+            .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
         let versioned = version_put::<T>(&mut item, &mut expected)?;
         if self.if_new {
             expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
@@ -203,7 +206,8 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
         let expected = self.expected?;
         let input = DeleteItemInput {
             table_name: self.table.name().to_owned(),
-            key: T::key_to_wire(&self.key).map_err(Error::conversion)?,
+            key: T::key_to_wire(&self.key)
+                .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?,
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
