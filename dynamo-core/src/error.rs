@@ -223,9 +223,8 @@ impl Error {
             .message()
             .unwrap_or(cause.inner.kind.describe())
             .to_owned();
-        Error::wrapping(ErrorKind::WriteApplied, cause).with_message(format!(
-            "{op} was applied, but its response could not be used ({reason}); do not send it again"
-        ))
+        Error::wrapping(ErrorKind::WriteApplied, cause)
+            .with_message(format!("{op} was applied ({reason}); do not send it again"))
     }
 
     /// A write that may have been applied: its last attempt ended in `cause`.
@@ -457,6 +456,76 @@ mod tests {
         let e = Error::service(500, "InternalServerError".into(), None, None);
         assert_eq!(e.kind(), ErrorKind::Service);
         assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn signature_and_unknown_key_have_their_own_kinds() {
+        for code in ["InvalidSignatureException", "SignatureDoesNotMatch"] {
+            let e = Error::service(400, code.into(), None, None);
+            assert_eq!(e.kind(), ErrorKind::Signature, "{code}");
+            assert!(!e.is_retryable());
+        }
+        let e = Error::service(400, "UnrecognizedClientException".into(), None, None);
+        assert_eq!(e.kind(), ErrorKind::UnknownAccessKey);
+        assert_eq!(
+            e.to_string(),
+            "access key not recognized: UnrecognizedClientException (HTTP 400)"
+        );
+    }
+
+    #[test]
+    fn applied_and_maybe_applied_say_so_and_are_not_retryable() {
+        let cause = Error::crc32_mismatch(200, Some("RID".into())).with_table(Some("t"));
+        let e = Error::write_applied("PutItem", cause);
+        assert_eq!(e.kind(), ErrorKind::WriteApplied);
+        assert!(e.is_write_applied() && !e.may_have_been_applied() && !e.is_retryable());
+        assert_eq!((e.table_name(), e.request_id()), (Some("t"), Some("RID")));
+        assert_eq!(
+            e.to_string(),
+            "the write was applied, but its response could not be used (HTTP 200) on table `t`: \
+             PutItem was applied (response body does not match its x-amz-crc32 checksum); do \
+             not send it again"
+        );
+        let cause = Error::transport("reset").with_table(Some("t"));
+        let e = Error::maybe_applied("UpdateItem", cause);
+        assert_eq!(e.kind(), ErrorKind::MaybeApplied);
+        assert!(e.may_have_been_applied() && !e.is_write_applied() && !e.is_retryable());
+        assert!(!e.is_conditional_check_failed());
+        assert_eq!(
+            e.to_string(),
+            "the write may have been applied on table `t`: UpdateItem was sent, then connection \
+             error; it was not sent again because a second copy could apply it twice"
+        );
+        // A definite failure never says "maybe".
+        let no = Error::service(400, "ConditionalCheckFailedException".into(), None, None);
+        assert!(!no.may_have_been_applied() && !no.is_write_applied());
+    }
+
+    #[test]
+    fn version_conflict_is_a_failed_condition() {
+        let e = Error::version_conflict("the stored item's version differs").with_table(Some("a"));
+        assert!(e.is_conditional_check_failed());
+        assert_eq!(
+            e.to_string(),
+            "version conflict on table `a`: the stored item's version differs"
+        );
+    }
+
+    #[test]
+    fn conversion_display_names_struct_field_attribute_and_reason() {
+        use crate::convert::{AttributePath, ConvertError};
+        let path = AttributePath {
+            item: "Message",
+            field: "views",
+            attribute: "Views",
+        };
+        let cause = ConvertError::type_mismatch(crate::ValueType::N, crate::ValueType::S).at(path);
+        let e = Error::conversion(cause).with_table(Some("messages"));
+        assert_eq!(e.kind(), ErrorKind::Conversion);
+        assert_eq!(
+            e.to_string(),
+            "could not convert a value on table `messages`: Message.views (attribute \"Views\"): expected N, found S"
+        );
     }
 
     #[test]
