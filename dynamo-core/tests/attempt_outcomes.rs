@@ -360,3 +360,20 @@ async fn a_conditional_put_failing_on_its_own_lost_write_is_a_maybe_not_a_no() {
         .expect_err("exists");
     assert!(e.is_conditional_check_failed(), "{e:?}");
 }
+
+#[tokio::test]
+async fn a_numeric_add_answered_500_is_a_maybe_and_a_throttled_one_is_retried() {
+    let server = local().await;
+    let client = client(&server.endpoint(), retry());
+    // A 500 says nothing definite about the write: not re-sent, "maybe".
+    server.engine().faults().fail_next(1, 500);
+    let e = client.update_item(&add_one("c")).await.expect_err("500");
+    assert_eq!(e.kind(), ErrorKind::MaybeApplied, "{e:?}");
+    assert_eq!(e.status(), Some(500));
+    // dynamo-local failed it before applying it: the "maybe" was a no.
+    assert_eq!(stored_count(&server, "c").await, None);
+    // Throttling is a definite rejection: re-sent, applied once.
+    server.engine().faults().throttle_next(1);
+    client.update_item(&add_one("c")).await.expect("re-sent");
+    assert_eq!(stored_count(&server, "c").await.as_deref(), Some("1"));
+}
