@@ -37,7 +37,12 @@ impl<T: DynamoItem> Cursor<T> {
     /// # Errors
     /// [`crate::ErrorKind::InvalidInput`] when the key does not fit the schema.
     pub fn from_key(key: Key) -> Result<Cursor<T>, Error> {
-        T::key_from_wire(&key).map_err(Error::conversion)?;
+        T::key_from_wire(&key).map_err(|e| {
+            Error::invalid_input(format!(
+                "the cursor does not fit the key of {}: {e}",
+                T::TABLE_NAME
+            ))
+        })?;
         Ok(Cursor {
             key,
             _item: PhantomData,

@@ -50,8 +50,28 @@ pub enum ErrorKind {
     InvalidInput,
     /// A value could not be converted to or from its attribute form.
     Conversion,
-    /// An optimistic-locking version check failed.
+    /// An optimistic-locking version check failed: the stored version
+    /// differs from the expected one. Also answers
+    /// [`Error::is_conditional_check_failed`].
     VersionConflict,
+    /// The service did not accept the request's signature
+    /// (`InvalidSignatureException`, `SignatureDoesNotMatch`), e.g. a wrong
+    /// secret key, region or clock.
+    Signature,
+    /// The service left writes of a batch unprocessed until retries ran out
+    /// (see [`Error::batch_write`] for them).
+    Unprocessed,
+    /// The service does not know the access key
+    /// (`UnrecognizedClientException`, `InvalidClientTokenId`).
+    UnknownAccessKey,
+    /// The write was applied, but its response could not be used (a corrupt
+    /// body, a bad `x-amz-crc32`, or returned values that do not decode).
+    /// Do not send it again.
+    WriteApplied,
+    /// The write was sent and no trustworthy answer came back (a reset, a
+    /// timeout, a 5xx), and it was not re-sent because sending it twice
+    /// could apply it twice: it may or may not have been applied.
+    MaybeApplied,
 }
 
 impl ErrorKind {
@@ -72,6 +92,11 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid request",
             ErrorKind::Conversion => "could not convert a value",
             ErrorKind::VersionConflict => "version conflict",
+            ErrorKind::Signature => "request signature rejected",
+            ErrorKind::Unprocessed => "the service left writes unprocessed",
+            ErrorKind::UnknownAccessKey => "access key not recognized",
+            ErrorKind::WriteApplied => "the write was applied, but its response could not be used",
+            ErrorKind::MaybeApplied => "the write may have been applied",
         }
     }
 }
@@ -102,6 +127,8 @@ struct Inner {
     request_id: Option<String>,
     table_name: Option<String>,
     source: Option<BoxError>,
+    /// The request never left this client (a refused connection).
+    not_sent: bool,
 }
 
 impl Error {
@@ -115,6 +142,7 @@ impl Error {
                 request_id: None,
                 table_name: None,
                 source: None,
+                not_sent: false,
             }),
         }
     }
@@ -174,14 +202,79 @@ impl Error {
         Error::new(ErrorKind::InvalidInput).with_message(message)
     }
 
-    /// A value that could not be converted.
-    pub(crate) fn conversion(source: impl Into<BoxError>) -> Error {
-        Error::new(ErrorKind::Conversion).with_source(source)
+    /// A value that could not be converted; `Display` names its place and
+    /// reason (`Struct.field (attribute "a"): expected N, found S`), never
+    /// the value.
+    pub(crate) fn conversion(source: crate::convert::ConvertError) -> Error {
+        Error::new(ErrorKind::Conversion)
+            .with_message(source.to_string())
+            .with_source(source)
     }
 
     /// An optimistic-locking version check that failed.
     pub(crate) fn version_conflict(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::VersionConflict).with_message(message)
+    }
+
+    /// A write that was applied, whose response could not be used because of
+    /// `cause`.
+    pub(crate) fn write_applied(op: &str, cause: Error) -> Error {
+        let reason = cause
+            .message()
+            .unwrap_or(cause.inner.kind.describe())
+            .to_owned();
+        Error::wrapping(ErrorKind::WriteApplied, cause)
+            .with_message(format!("{op} was applied ({reason}); do not send it again"))
+    }
+
+    /// A write that may have been applied: its last attempt ended in `cause`.
+    pub(crate) fn maybe_applied(op: &str, cause: Error) -> Error {
+        let reason = cause.inner.kind.describe();
+        Error::wrapping(ErrorKind::MaybeApplied, cause).with_message(format!(
+            "{op} was sent, then {reason}; it was not sent again because a second copy could apply it twice"
+        ))
+    }
+
+    /// An error of `kind` caused by `cause`, keeping its status, request id
+    /// and table.
+    fn wrapping(kind: ErrorKind, cause: Error) -> Error {
+        let mut e = Error::new(kind);
+        e.inner.status = cause.inner.status;
+        e.inner.request_id = cause.inner.request_id.clone();
+        e.inner.table_name = cause.inner.table_name.clone();
+        e.with_source(cause)
+    }
+
+    /// A failed batch write as one error: the kind and facts of its hard
+    /// error, if any, the batch's summary, and the batch as its source.
+    pub(crate) fn of_batch_write(batch: crate::batch::BatchWriteError) -> Error {
+        let summary = batch.to_string();
+        let cause = batch.error();
+        let mut e = Error::new(cause.map_or(ErrorKind::Unprocessed, Error::kind));
+        if let Some(c) = cause {
+            e.inner.code = c.inner.code.clone();
+            e.inner.status = c.inner.status;
+            e.inner.request_id = c.inner.request_id.clone();
+            e.inner.table_name = c.inner.table_name.clone();
+        }
+        e.with_message(summary).with_source(batch)
+    }
+
+    /// The batch's leftovers, when this error came from a
+    /// [`crate::batch::BatchWriteError`].
+    pub fn batch_write(&self) -> Option<&crate::batch::BatchWriteError> {
+        self.inner.source.as_ref()?.downcast_ref()
+    }
+
+    /// Marks a failure that happened before the request was sent.
+    pub(crate) fn not_sent(mut self) -> Error {
+        self.inner.not_sent = true;
+        self
+    }
+
+    /// True when the request never reached the network.
+    pub(crate) fn was_not_sent(&self) -> bool {
+        self.inner.not_sent
     }
 
     /// Sets the human-readable message.
@@ -236,9 +329,13 @@ impl Error {
         self.inner.table_name.as_deref()
     }
 
-    /// True for `ConditionalCheckFailedException`.
+    /// True for `ConditionalCheckFailedException`, and for a
+    /// [`ErrorKind::VersionConflict`] (a failed version condition).
     pub fn is_conditional_check_failed(&self) -> bool {
-        self.inner.kind == ErrorKind::ConditionalCheckFailed
+        matches!(
+            self.inner.kind,
+            ErrorKind::ConditionalCheckFailed | ErrorKind::VersionConflict
+        )
     }
 
     /// True for `ProvisionedThroughputExceededException` and `ThrottlingException`.
@@ -256,8 +353,21 @@ impl Error {
         self.inner.kind == ErrorKind::Validation
     }
 
-    /// True when sending the same request again may succeed (see
-    /// [`crate::client::retry`] for the policy).
+    /// True when the write was applied although the call failed
+    /// ([`ErrorKind::WriteApplied`]).
+    pub fn is_write_applied(&self) -> bool {
+        self.inner.kind == ErrorKind::WriteApplied
+    }
+
+    /// True when the write may have been applied ([`ErrorKind::MaybeApplied`]):
+    /// read the item to find out before writing again.
+    pub fn may_have_been_applied(&self) -> bool {
+        self.inner.kind == ErrorKind::MaybeApplied
+    }
+
+    /// True when sending the same request again may succeed without doing
+    /// harm (see [`crate::client::retry`] for the policy). Never for a write
+    /// that was or may have been applied.
     pub fn is_retryable(&self) -> bool {
         retry::classify(self) != retry::RetryAction::DontRetry
     }
@@ -271,6 +381,10 @@ fn kind_of_code(code: &str) -> ErrorKind {
         "ResourceNotFoundException" => ErrorKind::NotFound,
         "ResourceInUseException" => ErrorKind::ResourceInUse,
         "ValidationException" => ErrorKind::Validation,
+        "InvalidSignatureException" | "SignatureDoesNotMatch" | "IncompleteSignatureException" => {
+            ErrorKind::Signature
+        }
+        "UnrecognizedClientException" | "InvalidClientTokenId" => ErrorKind::UnknownAccessKey,
         _ => ErrorKind::Service,
     }
 }
@@ -342,6 +456,76 @@ mod tests {
         let e = Error::service(500, "InternalServerError".into(), None, None);
         assert_eq!(e.kind(), ErrorKind::Service);
         assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn signature_and_unknown_key_have_their_own_kinds() {
+        for code in ["InvalidSignatureException", "SignatureDoesNotMatch"] {
+            let e = Error::service(400, code.into(), None, None);
+            assert_eq!(e.kind(), ErrorKind::Signature, "{code}");
+            assert!(!e.is_retryable());
+        }
+        let e = Error::service(400, "UnrecognizedClientException".into(), None, None);
+        assert_eq!(e.kind(), ErrorKind::UnknownAccessKey);
+        assert_eq!(
+            e.to_string(),
+            "access key not recognized: UnrecognizedClientException (HTTP 400)"
+        );
+    }
+
+    #[test]
+    fn applied_and_maybe_applied_say_so_and_are_not_retryable() {
+        let cause = Error::crc32_mismatch(200, Some("RID".into())).with_table(Some("t"));
+        let e = Error::write_applied("PutItem", cause);
+        assert_eq!(e.kind(), ErrorKind::WriteApplied);
+        assert!(e.is_write_applied() && !e.may_have_been_applied() && !e.is_retryable());
+        assert_eq!((e.table_name(), e.request_id()), (Some("t"), Some("RID")));
+        assert_eq!(
+            e.to_string(),
+            "the write was applied, but its response could not be used (HTTP 200) on table `t`: \
+             PutItem was applied (response body does not match its x-amz-crc32 checksum); do \
+             not send it again"
+        );
+        let cause = Error::transport("reset").with_table(Some("t"));
+        let e = Error::maybe_applied("UpdateItem", cause);
+        assert_eq!(e.kind(), ErrorKind::MaybeApplied);
+        assert!(e.may_have_been_applied() && !e.is_write_applied() && !e.is_retryable());
+        assert!(!e.is_conditional_check_failed());
+        assert_eq!(
+            e.to_string(),
+            "the write may have been applied on table `t`: UpdateItem was sent, then connection \
+             error; it was not sent again because a second copy could apply it twice"
+        );
+        // A definite failure never says "maybe".
+        let no = Error::service(400, "ConditionalCheckFailedException".into(), None, None);
+        assert!(!no.may_have_been_applied() && !no.is_write_applied());
+    }
+
+    #[test]
+    fn version_conflict_is_a_failed_condition() {
+        let e = Error::version_conflict("the stored item's version differs").with_table(Some("a"));
+        assert!(e.is_conditional_check_failed());
+        assert_eq!(
+            e.to_string(),
+            "version conflict on table `a`: the stored item's version differs"
+        );
+    }
+
+    #[test]
+    fn conversion_display_names_struct_field_attribute_and_reason() {
+        use crate::convert::{AttributePath, ConvertError};
+        let path = AttributePath {
+            item: "Message",
+            field: "views",
+            attribute: "Views",
+        };
+        let cause = ConvertError::type_mismatch(crate::ValueType::N, crate::ValueType::S).at(path);
+        let e = Error::conversion(cause).with_table(Some("messages"));
+        assert_eq!(e.kind(), ErrorKind::Conversion);
+        assert_eq!(
+            e.to_string(),
+            "could not convert a value on table `messages`: Message.views (attribute \"Views\"): expected N, found S"
+        );
     }
 
     #[test]

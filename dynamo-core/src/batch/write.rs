@@ -238,6 +238,21 @@ impl fmt::Display for BatchWriteError {
     }
 }
 
+/// A batch's failure as the crate's [`Error`], for code with one error
+/// type: the kind of the hard error (or [`crate::ErrorKind::Unprocessed`]),
+/// with the leftovers still reachable through [`Error::batch_write`].
+///
+/// ```no_run
+/// # async fn run(list: dynamo_core::batch::BatchWriteList) -> Result<(), dynamo_core::Error> {
+/// list.send().await?; // `?` turns a BatchWriteError into an Error
+/// # Ok(()) }
+/// ```
+impl From<BatchWriteError> for Error {
+    fn from(e: BatchWriteError) -> Error {
+        Error::of_batch_write(e)
+    }
+}
+
 impl std::error::Error for BatchWriteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.error.as_ref().map(|e| e as _)

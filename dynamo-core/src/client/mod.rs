@@ -48,8 +48,10 @@ pub use credentials::{
 pub use endpoint::{EndpointVariant, region_endpoint, region_endpoint_variant};
 pub use retry::{RetryConfig, RetryMode};
 
-use crate::error::Error;
-use crate::wire::{self, Op, Operation};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::error::{Error, ErrorKind};
+use crate::wire::{self, Op, Operation, Resend};
 use endpoint::Endpoint;
 use rate_limit::RateLimiter;
 use retry::{RetryAction, RetryQuota};
@@ -240,7 +242,17 @@ impl Client {
         let call = async {
             let raw = self.send(op, input, table, &span).await?;
             let request_id = raw.request_id.clone();
-            let out = decode(input, raw).map_err(|e| e.with_table(table))?;
+            let out = match decode(input, raw) {
+                Ok(out) => out,
+                // The write happened; nothing was asked of the body.
+                Err(_) if op.is_write() && input.applied_without_body() => input
+                    .decode_output(b"{}")
+                    .map_err(|e| Error::decode(e, request_id.clone()).with_table(table))?,
+                Err(e) if op.is_write() => {
+                    return Err(Error::write_applied(op.name(), e.with_table(table)));
+                }
+                Err(e) => return Err(e.with_table(table)),
+            };
             telemetry::succeeded(&span, request_id.as_deref(), capacity(&out));
             Ok(out)
         };
@@ -301,7 +313,13 @@ impl Client {
                 .with_message(message)
                 .with_table(table)
         };
-        match tokio::time::timeout_at(deadline, self.run(op, input, table, span, deadline)).await {
+        let sent = AtomicBool::new(false);
+        let result = match tokio::time::timeout_at(
+            deadline,
+            self.run(op, input, table, span, deadline, &sent),
+        )
+        .await
+        {
             // An attempt cut short by the deadline is the deadline's failure.
             Ok(Err(e))
                 if e.kind() == crate::ErrorKind::Timeout
@@ -311,6 +329,18 @@ impl Client {
             }
             Ok(result) => result,
             Err(_) => Err(deadline_error()),
+        };
+        // A write cut short after it was sent is not a definite failure
+        // unless sending it again would have been harmless.
+        match result {
+            Err(e)
+                if sent.load(Ordering::Relaxed)
+                    && e.kind() == crate::ErrorKind::Timeout
+                    && input.resend() == Resend::Unsafe =>
+            {
+                Err(Error::maybe_applied(op.name(), e))
+            }
+            other => other,
         }
     }
 
@@ -321,6 +351,7 @@ impl Client {
         table: Option<&str>,
         span: &tracing::Span,
         deadline: Instant,
+        sent: &AtomicBool,
     ) -> Result<transport::RawResponse, Error> {
         let mut body = Vec::with_capacity(256);
         serde_json::to_writer(&mut body, input).map_err(|e| {
@@ -335,6 +366,8 @@ impl Client {
         let adaptive = retry.retry_mode() == RetryMode::Adaptive;
         let mut refreshed = false;
         let mut last_cost = None;
+        let resend = input.resend();
+        let mut ambiguous = false;
         let mut attempt = 1;
         loop {
             telemetry::attempts(span, attempt);
@@ -343,6 +376,7 @@ impl Client {
             }
             tracing::debug!(attempt, "sending");
             let remaining = deadline.saturating_duration_since(Instant::now());
+            sent.store(true, Ordering::Relaxed);
             let result = self
                 .attempt(op, &target, &body, &payload_hash, remaining)
                 .await;
@@ -358,28 +392,54 @@ impl Client {
                 Err(error) => error,
             };
             tracing::debug!(attempt, status = error.status(), error = %error, "attempt failed");
+            let outcome = Outcome::of(&error);
+            if op.is_write() && outcome == Outcome::Applied {
+                // Never send an applied write again.
+                if input.applied_without_body() {
+                    self.inner.quota.succeeded(last_cost);
+                    return Ok(transport::RawResponse::empty_success(error.request_id()));
+                }
+                return Err(Error::write_applied(op.name(), error.with_table(table)));
+            }
+            ambiguous |= outcome == Outcome::Ambiguous;
+            // After an attempt that may have been applied, no failure of a
+            // write is a definite "no".
+            let finish = |error: Error| {
+                let error = error.with_table(table);
+                if ambiguous && op.is_write() {
+                    Error::maybe_applied(op.name(), error)
+                } else {
+                    error
+                }
+            };
+            if outcome == Outcome::Ambiguous
+                && resend == Resend::Unsafe
+                && !retry.resends_unsafe_writes()
+            {
+                return Err(finish(error));
+            }
             match retry::classify(&error) {
-                _ if attempt >= retry.attempts() => return Err(error.with_table(table)),
+                _ if attempt >= retry.attempts() => return Err(finish(error)),
                 RetryAction::RefreshCredentials if !refreshed => {
                     refreshed = true;
-                    self.refresh_credentials()
-                        .await
-                        .map_err(|e| e.with_table(table))?;
+                    if let Err(e) = self.refresh_credentials().await {
+                        return Err(finish(e));
+                    }
                 }
                 RetryAction::Backoff => {
                     let Some(cost) = self.inner.quota.acquire(&error) else {
                         tracing::debug!(attempt, "retry quota exhausted; not retrying");
-                        return Err(error.with_table(table));
+                        return Err(finish(error));
                     };
                     last_cost = Some(cost);
                     let delay = retry.delay(attempt - 1);
                     if Instant::now() + delay >= deadline {
-                        return Err(error.with_table(table));
+                        return Err(finish(error));
                     }
                     tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "backing off");
                     tokio::time::sleep(delay).await;
                 }
-                _ => return Err(error.with_table(table)),
+                _ => return Err(finish(error)),
             }
             attempt += 1;
         }
@@ -461,6 +521,37 @@ impl Client {
 }
 
 /// Decodes a successful response body.
+/// What one failed attempt did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// It never left the client (no credentials, a refused connection).
+    NotSent,
+    /// The service answered that it did nothing.
+    Rejected,
+    /// The service answered 2xx, but the answer is corrupt.
+    Applied,
+    /// It was sent and no trustworthy answer came back.
+    Ambiguous,
+}
+
+impl Outcome {
+    fn of(error: &Error) -> Outcome {
+        let success = error.status().is_some_and(|s| (200..300).contains(&s));
+        match error.kind() {
+            _ if error.was_not_sent() => Outcome::NotSent,
+            ErrorKind::Credentials | ErrorKind::Config | ErrorKind::InvalidInput => {
+                Outcome::NotSent
+            }
+            ErrorKind::Crc32Mismatch if success => Outcome::Applied,
+            ErrorKind::Crc32Mismatch | ErrorKind::Transport | ErrorKind::Timeout => {
+                Outcome::Ambiguous
+            }
+            _ if error.status().is_some_and(|s| s >= 500) => Outcome::Ambiguous,
+            _ => Outcome::Rejected,
+        }
+    }
+}
+
 fn decode<O: Operation>(input: &O, raw: transport::RawResponse) -> Result<O::Output, Error> {
     input
         .decode_output(&raw.body)

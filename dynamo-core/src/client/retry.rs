@@ -11,10 +11,25 @@
 //!   `ConditionalCheckFailedException`, `ValidationException`,
 //!   `ResourceNotFoundException`, signature errors and undecodable successes.
 //!
-//! Like the AWS SDKs, timeouts and broken connections are retried for every
-//! operation; a write that reached the service before its connection broke
-//! may therefore be applied twice. Guard writes that must not repeat (an
-//! `ADD`, a counter) with an `Expected` condition.
+//! **Outcomes of an attempt.** Each attempt ends not sent (a refused
+//! connection, no credentials), rejected (a 4xx: nothing applied), applied (a
+//! 2xx, even with a corrupt body or a bad `x-amz-crc32`) or ambiguous (sent,
+//! then a reset, a timeout or a 5xx). Whether an ambiguous attempt is sent
+//! again depends on the request ([`crate::wire::Operation::resend`]):
+//!
+//! * reads, unconditional puts and deletes, and updates of only `PUT`,
+//!   `DELETE` and set `ADD` actions are re-sent;
+//! * a conditional write is re-sent, but a `ConditionalCheckFailed` after an
+//!   ambiguous attempt may be the effect of that attempt: the call fails with
+//!   [`ErrorKind::MaybeApplied`];
+//! * an update with a numeric `ADD` is not re-sent (unless
+//!   [`RetryConfig::resend_unsafe_writes`]) and fails with
+//!   [`ErrorKind::MaybeApplied`].
+//!
+//! An applied write is never sent again: when the caller asked for nothing
+//! back the call succeeds; otherwise it fails with [`ErrorKind::WriteApplied`].
+//! Any write whose call fails after an ambiguous attempt fails with
+//! [`ErrorKind::MaybeApplied`].
 //!
 //! The client's default is [`RetryConfig::standard`], the AWS SDKs'
 //! `standard` mode: at most [`RetryConfig::STANDARD_MAX_ATTEMPTS`] (3)
@@ -89,6 +104,7 @@ pub struct RetryConfig {
     max_attempts: u32,
     base_delay: Duration,
     max_delay: Duration,
+    resend_unsafe_writes: bool,
 }
 
 impl RetryConfig {
@@ -145,6 +161,27 @@ impl RetryConfig {
         self
     }
 
+    /// Whether a write that is not safe to send twice (an UpdateItem with a
+    /// numeric `ADD`) is sent again after an attempt whose outcome is unknown
+    /// (a reset, a timeout, a 5xx). Off by default: such a call fails with
+    /// [`ErrorKind::MaybeApplied`]. Turned on, a counter may count twice.
+    ///
+    /// ```
+    /// use dynamo_core::client::RetryConfig;
+    /// assert!(!RetryConfig::default().resends_unsafe_writes());
+    /// assert!(RetryConfig::default().resend_unsafe_writes(true).resends_unsafe_writes());
+    /// ```
+    #[must_use]
+    pub fn resend_unsafe_writes(mut self, resend: bool) -> RetryConfig {
+        self.resend_unsafe_writes = resend;
+        self
+    }
+
+    /// Whether unsafe writes are sent again after an ambiguous attempt.
+    pub fn resends_unsafe_writes(&self) -> bool {
+        self.resend_unsafe_writes
+    }
+
     /// The number of attempts in all.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
@@ -175,6 +212,7 @@ impl Default for RetryConfig {
             max_attempts: RetryConfig::DEFAULT_MAX_ATTEMPTS,
             base_delay: RetryConfig::DEFAULT_BASE_DELAY,
             max_delay: RetryConfig::DEFAULT_MAX_DELAY,
+            resend_unsafe_writes: false,
         }
     }
 }

@@ -105,6 +105,18 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
+impl RawResponse {
+    /// A success whose body is not used: `{}`.
+    pub(crate) fn empty_success(request_id: Option<&str>) -> RawResponse {
+        RawResponse {
+            status: 200,
+            request_id: request_id.map(str::to_owned),
+            crc32: None,
+            body: Bytes::from_static(b"{}"),
+        }
+    }
+}
+
 impl Transport {
     /// A keep-alive connection pool to `url` (http or https), sending `host`
     /// as `Host`.
@@ -234,7 +246,9 @@ async fn reqwest_exchange(
     let body = body.collect().await.map_err(Error::transport)?.to_bytes();
     let url = parts.uri.to_string();
     let reqwest_error = |e: reqwest::Error| {
-        if e.is_timeout() {
+        if e.is_connect() {
+            Error::transport(e).not_sent()
+        } else if e.is_timeout() {
             Error::timeout(e)
         } else {
             Error::transport(e)
@@ -260,6 +274,12 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A failed exchange: a connect timeout is a timeout, anything else a
 /// transport error.
 fn from_client(e: hyper_util::client::legacy::Error) -> Error {
+    let not_sent = e.is_connect();
+    let error = classify_client_error(e);
+    if not_sent { error.not_sent() } else { error }
+}
+
+fn classify_client_error(e: hyper_util::client::legacy::Error) -> Error {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(c) = cause {
         if let Some(io) = c.downcast_ref::<std::io::Error>()

@@ -29,8 +29,8 @@ use crate::item::DynamoItem;
 use crate::limiter::CapacityLimiter;
 use crate::value::{AttributeValue, Number};
 use crate::wire::{
-    DescribeTableInput, Expected, ExpectedAttributeValue, Op, ProvisionedThroughputDescription,
-    TableDescription, TableStatus,
+    DescribeTableInput, Expected, ExpectedAttributeValue, GetItemInput, Key, Op,
+    ProvisionedThroughputDescription, TableDescription, TableStatus,
 };
 
 /// Typed handle to one table. Cheap to clone, `Send + Sync`.
@@ -207,12 +207,18 @@ impl<T: DynamoItem> Table<T> {
     }
 }
 
-/// A returned item (`Attributes`) as `T`; an absent or empty map is `None`.
-fn to_typed<T: DynamoItem>(item: Option<crate::Item>) -> Result<Option<T>, Error> {
+/// The item a write of `op` on `table` returned (`Attributes`) as `T`; an
+/// absent or empty map is `None`. The write happened either way, so a
+/// returned item that does not fit `T` is [`crate::ErrorKind::WriteApplied`].
+fn to_typed<T: DynamoItem>(
+    op: Op,
+    table: &str,
+    item: Option<crate::Item>,
+) -> Result<Option<T>, Error> {
     item.filter(|a| !a.is_empty())
         .map(T::from_item)
         .transpose()
-        .map_err(Error::conversion)
+        .map_err(|e| Error::write_applied(op.name(), Error::conversion(e).with_table(Some(table))))
 }
 
 /// The future behind each builder's `IntoFuture`.
@@ -239,11 +245,58 @@ fn apply_version(attr: &str, current: &Number, expected: &mut Expected) {
     expected.insert(attr.to_owned(), check);
 }
 
-/// A failed condition on a versioned write is a version conflict.
-fn version_error(e: Error, versioned: bool) -> Error {
-    if versioned && e.is_conditional_check_failed() {
-        Error::version_conflict("the stored item's version differs from the expected one")
-    } else {
-        e
+/// A failed condition on a versioned write of `key` is a version conflict
+/// only when the stored version differs from the one `expected` checks: when
+/// the version was the only condition that is certain, otherwise a
+/// consistent read of the version decides. Anything else stays as it is.
+async fn version_error<T: DynamoItem>(
+    table: &Table<T>,
+    e: Error,
+    versioned: bool,
+    key: &Key,
+    expected: Option<&Expected>,
+) -> Error {
+    let (Some(attr), Some(expected)) = (T::VERSION_ATTRIBUTE, expected) else {
+        return e;
+    };
+    let Some(check) = expected.get(attr) else {
+        return e;
+    };
+    if !versioned || !e.is_conditional_check_failed() {
+        return e;
     }
+    let conflict = || {
+        Error::version_conflict("the stored item's version differs from the expected one")
+            .with_table(Some(table.name()))
+    };
+    if expected.len() == 1 {
+        return conflict();
+    }
+    let read = GetItemInput {
+        table_name: table.name().to_owned(),
+        key: key.clone(),
+        attributes_to_get: Some(vec![attr.to_owned()]),
+        consistent_read: Some(true),
+    };
+    let Ok(out) = table.client().get_item(&read).await else {
+        return e;
+    };
+    let stored = out.item.as_ref().and_then(|i| i.get(attr));
+    let differs = match (&check.value, check.exists) {
+        (Some(v), _) => stored != Some(v),
+        (None, Some(false)) => stored.is_some(),
+        (None, _) => false,
+    };
+    if differs { conflict() } else { e }
+}
+
+/// The key of a whole item of `T`, when its key attributes are there.
+fn key_of_item<T: DynamoItem>(item: &crate::Item) -> Option<Key> {
+    Some(Key {
+        hash_key_element: item.get(T::HASH_KEY)?.clone(),
+        range_key_element: match T::RANGE_KEY {
+            Some(r) => Some(item.get(r)?.clone()),
+            None => None,
+        },
+    })
 }

@@ -61,7 +61,8 @@ impl<'a, T: DynamoItem> Get<'a, T> {
         }
         let input = GetItemInput {
             table_name: self.table.name().to_owned(),
-            key: T::key_to_wire(&self.key).map_err(Error::conversion)?,
+            key: T::key_to_wire(&self.key)
+                .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?,
             attributes_to_get: self.attributes,
             consistent_read: self.consistent.then_some(true),
         };
@@ -71,7 +72,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
         out.item
             .map(|item| item.0)
             .transpose()
-            .map_err(Error::conversion)
+            .map_err(|e| Error::conversion(e).with_table(table))
     }
 }
 

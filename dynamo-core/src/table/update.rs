@@ -145,7 +145,9 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     /// # Errors
     /// As [`Table::update`], plus conversion errors.
     pub async fn return_new(self) -> Result<Option<T>, Error> {
-        self.run(ReturnValue::AllNew).await.and_then(to_typed)
+        let table = self.table;
+        let out = self.run(ReturnValue::AllNew).await?;
+        to_typed(Op::UpdateItem, table.name(), out)
     }
 
     /// Sends the update and returns the whole item as it was before.
@@ -153,7 +155,9 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     /// # Errors
     /// As [`Table::update`], plus conversion errors.
     pub async fn return_old(self) -> Result<Option<T>, Error> {
-        self.run(ReturnValue::AllOld).await.and_then(to_typed)
+        let table = self.table;
+        let out = self.run(ReturnValue::AllOld).await?;
+        to_typed(Op::UpdateItem, table.name(), out)
     }
 
     /// Sends the update and returns only the updated attributes, before or
@@ -170,8 +174,12 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     }
 
     async fn run(self, return_values: ReturnValue) -> Result<Option<Item>, Error> {
-        let key = T::key_to_wire(&self.key?).map_err(Error::conversion)?;
-        let mut updates = self.actions.into_wire().map_err(Error::conversion)?;
+        let key = T::key_to_wire(&self.key?)
+            .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
+        let mut updates = self
+            .actions
+            .into_wire()
+            .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
         let mut expected = self.expected?;
         let versioned = version_update::<T>(self.version, &mut updates, &mut expected);
         if updates.is_empty() {
@@ -184,12 +192,14 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
-        let out = self
-            .table
-            .client()
-            .update_item(&input)
-            .await
-            .map_err(|e| version_error(e, versioned))?;
+        let out = self.table.client().update_item(&input).await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => {
+                let expected = input.expected.as_ref();
+                return Err(version_error(self.table, e, versioned, &input.key, expected).await);
+            }
+        };
         self.table
             .charge(Op::UpdateItem, out.consumed_capacity_units);
         Ok(out.attributes)

@@ -11,7 +11,9 @@ use crate::wire::{
     WriteItemOutput,
 };
 
-use super::{BoxFuture, Table, add_conditions, apply_version, to_typed, version_error};
+use super::{
+    BoxFuture, Table, add_conditions, apply_version, key_of_item, to_typed, version_error,
+};
 
 /// A PutItem of one `T`; `.await` it. Built by [`Table::put`].
 #[must_use = "a put does nothing until awaited"]
@@ -49,7 +51,10 @@ impl<T: DynamoItem> Table<T> {
     /// As [`Table::put`].
     pub async fn save(&self, item: &mut T) -> Result<(), Error> {
         let stored = self.put(item).send_item().await?;
-        *item = T::from_item(stored).map_err(Error::conversion)?;
+        *item = T::from_item(stored).map_err(|e| {
+            let e = Error::conversion(e).with_table(Some(self.name()));
+            Error::write_applied(Op::PutItem.name(), e)
+        })?;
         Ok(())
     }
 
@@ -81,8 +86,9 @@ impl<'a, T: DynamoItem> Put<'a, T> {
     /// # Errors
     /// As [`Table::put`].
     pub async fn return_old(self) -> Result<Option<T>, Error> {
+        let table = self.table;
         let (out, _) = self.run(ReturnValue::AllOld).await?;
-        to_typed(out.attributes)
+        to_typed(Op::PutItem, table.name(), out.attributes)
     }
 
     /// Sends the put.
@@ -99,7 +105,10 @@ impl<'a, T: DynamoItem> Put<'a, T> {
 
     async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
         let mut expected = self.expected?;
-        let mut item = self.item.to_item().map_err(Error::conversion)?;
+        let mut item = self
+            .item
+            .to_item()
+            .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
         let versioned = version_put::<T>(&mut item, &mut expected)?;
         if self.if_new {
             expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
@@ -110,12 +119,17 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
-        let out = self
-            .table
-            .client()
-            .put_item(&input)
-            .await
-            .map_err(|e| version_error(e, versioned))?;
+        let out = self.table.client().put_item(&input).await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => {
+                let Some(key) = key_of_item::<T>(&input.item) else {
+                    return Err(e);
+                };
+                let expected = input.expected.as_ref();
+                return Err(version_error(self.table, e, versioned, &key, expected).await);
+            }
+        };
         self.table.charge(Op::PutItem, out.consumed_capacity_units);
         // The request is ours again after the call: hand back the stored item
         // (for `save`) without having copied it.
@@ -175,8 +189,9 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
     /// [`Error::is_conditional_check_failed`] when a condition is false, and
     /// the client's errors.
     pub async fn return_old(self) -> Result<Option<T>, Error> {
+        let table = self.table;
         let out = self.run(ReturnValue::AllOld).await?;
-        to_typed(out.attributes)
+        to_typed(Op::DeleteItem, table.name(), out.attributes)
     }
 
     /// Sends the delete.
@@ -191,7 +206,8 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
         let expected = self.expected?;
         let input = DeleteItemInput {
             table_name: self.table.name().to_owned(),
-            key: T::key_to_wire(&self.key).map_err(Error::conversion)?,
+            key: T::key_to_wire(&self.key)
+                .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?,
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };

@@ -136,6 +136,24 @@ impl Op {
         self.row().single_item
     }
 
+    /// Whether a success changes stored items or tables.
+    ///
+    /// ```
+    /// use dynamo_core::wire::Op;
+    /// assert!(Op::UpdateItem.is_write() && !Op::Query.is_write());
+    /// ```
+    pub const fn is_write(self) -> bool {
+        !matches!(
+            self,
+            Op::BatchGetItem
+                | Op::DescribeTable
+                | Op::GetItem
+                | Op::ListTables
+                | Op::Query
+                | Op::Scan
+        )
+    }
+
     /// The operation of a name such as `"GetItem"`.
     pub fn from_name(name: &str) -> Option<Op> {
         TABLE.iter().find(|row| row.name == name).map(|row| row.op)

@@ -36,6 +36,69 @@ pub trait Operation: Serialize {
     fn decode_output(&self, body: &[u8]) -> serde_json::Result<Self::Output> {
         serde_json::from_slice(body)
     }
+
+    /// Whether sending this request again, after an attempt whose outcome
+    /// is unknown, is safe. Reads and table operations are.
+    ///
+    /// ```
+    /// use dynamo_core::wire::{Operation, PutItemInput, Resend};
+    /// let put = PutItemInput {
+    ///     table_name: "t".into(),
+    ///     item: Default::default(),
+    ///     expected: None,
+    ///     return_values: None,
+    /// };
+    /// assert_eq!(put.resend(), Resend::Safe);
+    /// ```
+    fn resend(&self) -> Resend {
+        Resend::Safe
+    }
+
+    /// True when a success of this request changed stored items, and its
+    /// body carries nothing the caller asked for: a 2xx whose body is
+    /// corrupt is then still an `Ok`, with an empty output.
+    fn applied_without_body(&self) -> bool {
+        false
+    }
+}
+
+/// Whether a request may be sent again after an attempt that was sent but
+/// got no trustworthy answer (a reset, a timeout, a 5xx).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Resend {
+    /// Sending it twice has the effect of sending it once.
+    Safe,
+    /// Its condition may fail on the effect of the earlier attempt, so a
+    /// `ConditionalCheckFailed` after a re-send is not a definite "no".
+    Conditional,
+    /// Sending it twice applies it twice (a numeric `ADD`).
+    Unsafe,
+}
+
+/// What re-sending a write with `expected` conditions and, for updates,
+/// `updates` is.
+fn resend_of_write(
+    expected: Option<&Expected>,
+    updates: Option<&HashMap<String, AttributeValueUpdate>>,
+) -> Resend {
+    let numeric_add = updates.is_some_and(|u| {
+        u.values().any(|u| {
+            u.action == Some(AttributeAction::Add) && matches!(u.value, Some(AttributeValue::N(_)))
+        })
+    });
+    if numeric_add {
+        Resend::Unsafe
+    } else if expected.is_some_and(|e| !e.is_empty()) {
+        Resend::Conditional
+    } else {
+        Resend::Safe
+    }
+}
+
+/// True when `return_values` asks for nothing back.
+fn returns_nothing(return_values: Option<ReturnValue>) -> bool {
+    matches!(return_values, None | Some(ReturnValue::None))
 }
 
 macro_rules! operation {
@@ -52,6 +115,14 @@ macro_rules! operation {
 
             fn decode_output(&self, body: &[u8]) -> serde_json::Result<$output> {
                 decode_write(self.return_values, body)
+            }
+
+            fn resend(&self) -> Resend {
+                self.resend_kind()
+            }
+
+            fn applied_without_body(&self) -> bool {
+                returns_nothing(self.return_values)
             }
         }
     };
@@ -178,6 +249,12 @@ pub struct WriteItemOutput {
 pub type DeleteItemOutput = WriteItemOutput;
 operation!(DeleteItemInput => WriteItemOutput, DeleteItem, returns attributes);
 
+impl DeleteItemInput {
+    fn resend_kind(&self) -> Resend {
+        resend_of_write(self.expected.as_ref(), None)
+    }
+}
+
 /// DeleteTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -281,6 +358,12 @@ pub struct PutItemInput {
 /// PutItem response.
 pub type PutItemOutput = WriteItemOutput;
 operation!(PutItemInput => WriteItemOutput, PutItem, returns attributes);
+
+impl PutItemInput {
+    fn resend_kind(&self) -> Resend {
+        resend_of_write(self.expected.as_ref(), None)
+    }
+}
 
 /// Query request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -398,6 +481,12 @@ pub struct UpdateItemInput {
 /// UpdateItem response.
 pub type UpdateItemOutput = WriteItemOutput;
 operation!(UpdateItemInput => WriteItemOutput, UpdateItem, returns attributes);
+
+impl UpdateItemInput {
+    fn resend_kind(&self) -> Resend {
+        resend_of_write(self.expected.as_ref(), Some(&self.attribute_updates))
+    }
+}
 
 /// UpdateTable request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
