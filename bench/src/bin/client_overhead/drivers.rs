@@ -99,8 +99,8 @@ impl AwsDriver {
     }
 }
 
-fn our_client(url: &str) -> Result<dynamo_core::Client, BoxError> {
-    Ok(dynamo_core::Client::builder()
+fn our_builder(url: &str) -> dynamo_core::ClientBuilder {
+    dynamo_core::Client::builder()
         .region("us-east-1")
         .endpoint_url(url)
         .credentials(dynamo_core::Credentials::new(
@@ -108,6 +108,17 @@ fn our_client(url: &str) -> Result<dynamo_core::Client, BoxError> {
             "benchsecret",
             None,
         ))
+}
+
+fn our_client(url: &str) -> Result<dynamo_core::Client, BoxError> {
+    Ok(our_builder(url).build()?)
+}
+
+/// Our client sending through a default `reqwest::Client` (feature `reqwest`)
+/// instead of its own hyper client.
+fn our_reqwest_client(url: &str) -> Result<dynamo_core::Client, BoxError> {
+    Ok(our_builder(url)
+        .reqwest_client(reqwest::Client::new())
         .build()?)
 }
 
@@ -119,6 +130,14 @@ pub(crate) struct TableDriver {
 impl TableDriver {
     pub(crate) fn new(url: &str) -> Result<TableDriver, BoxError> {
         let connection = Connection::new(our_client(url)?);
+        Ok(TableDriver {
+            table: connection.table::<Message>(),
+        })
+    }
+
+    /// The same typed layer over the reqwest transport.
+    pub(crate) fn over_reqwest(url: &str) -> Result<TableDriver, BoxError> {
+        let connection = Connection::new(our_reqwest_client(url)?);
         Ok(TableDriver {
             table: connection.table::<Message>(),
         })
@@ -146,6 +165,13 @@ impl OursDriver {
     pub(crate) fn new(url: &str) -> Result<OursDriver, BoxError> {
         Ok(OursDriver {
             client: our_client(url)?,
+        })
+    }
+
+    /// The same Layer1 client over the reqwest transport.
+    pub(crate) fn over_reqwest(url: &str) -> Result<OursDriver, BoxError> {
+        Ok(OursDriver {
+            client: our_reqwest_client(url)?,
         })
     }
 

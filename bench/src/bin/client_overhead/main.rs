@@ -1,10 +1,11 @@
-//! Client overhead: our client (typed table and Layer1), aws-sdk-dynamodb (+ serde_dynamo) and a raw
+//! Client overhead: our client (typed table and Layer1, over hyper and over reqwest), aws-sdk-dynamodb (+ serde_dynamo) and a raw
 //! hyper client doing the same GetItem/PutItem mix against the canned server,
 //! which runs in a child process so this process's CPU is the client's alone.
 //!
 //! ```text
-//! client_overhead [--ops N] [--reps R] [--conc 1,16,64] [--clients ours,ours-l1,aws,raw] [--url URL]
-//!     ours = Table<Message> (typed layer), ours-l1 = Layer1 client + derived conversions
+//! client_overhead [--ops N] [--reps R] [--conc 1,16,64] [--clients ours,ours-l1,ours-rq,ours-l1-rq,aws,raw] [--url URL]
+//!     ours = Table<Message> (typed layer), ours-l1 = Layer1 client + derived conversions,
+//!     ours-rq / ours-l1-rq = the same two over the reqwest transport (`reqwest_client`)
 //! client_overhead serve [--port P]      # the canned server alone (prints its address)
 //! ```
 
@@ -32,6 +33,8 @@ const SAMPLES: usize = 64;
 enum Driver {
     Table(TableDriver),
     Ours(OursDriver),
+    TableReqwest(TableDriver),
+    OursReqwest(OursDriver),
     Aws(AwsDriver),
     Raw(Box<RawDriver>),
 }
@@ -48,6 +51,8 @@ impl Driver {
         match self {
             Driver::Table(_) => "ours",
             Driver::Ours(_) => "ours-l1",
+            Driver::TableReqwest(_) => "ours-rq",
+            Driver::OursReqwest(_) => "ours-l1-rq",
             Driver::Aws(_) => "aws-sdk",
             Driver::Raw(_) => "raw hyper",
         }
@@ -58,10 +63,10 @@ impl Driver {
         let message = &samples[i % samples.len()];
         let get = i.is_multiple_of(2);
         match self {
-            Driver::Table(d) if get => d.get(message).await,
-            Driver::Table(d) => d.put(message).await,
-            Driver::Ours(d) if get => d.get(message).await,
-            Driver::Ours(d) => d.put(message).await,
+            Driver::Table(d) | Driver::TableReqwest(d) if get => d.get(message).await,
+            Driver::Table(d) | Driver::TableReqwest(d) => d.put(message).await,
+            Driver::Ours(d) | Driver::OursReqwest(d) if get => d.get(message).await,
+            Driver::Ours(d) | Driver::OursReqwest(d) => d.put(message).await,
             Driver::Aws(d) if get => d.get(message).await,
             Driver::Aws(d) => d.put(message).await,
             Driver::Raw(raw) => {
@@ -135,7 +140,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, BoxError> 
         ops: 20_000,
         reps: 3,
         conc: vec![1, 16, 64],
-        clients: vec!["ours".into(), "ours-l1".into(), "aws".into(), "raw".into()],
+        clients: ["ours", "ours-l1", "ours-rq", "ours-l1-rq", "aws", "raw"]
+            .map(String::from)
+            .to_vec(),
         url: None,
     };
     while let Some(flag) = args.next() {
@@ -190,6 +197,8 @@ fn build_driver(name: &str, url: &str) -> Result<Driver, BoxError> {
     Ok(match name {
         "ours" => Driver::Table(TableDriver::new(url)?),
         "ours-l1" => Driver::Ours(OursDriver::new(url)?),
+        "ours-rq" => Driver::TableReqwest(TableDriver::over_reqwest(url)?),
+        "ours-l1-rq" => Driver::OursReqwest(OursDriver::over_reqwest(url)?),
         "aws" => Driver::Aws(AwsDriver::new(url)),
         "raw" => Driver::Raw(Box::new(RawDriver {
             client: rawhttp::raw_client(),
@@ -292,29 +301,32 @@ fn report(args: &Args, drivers: &[Arc<Driver>], results: &[Vec<Vec<Cell>>]) {
     let (Some(ours), aws, raw) = (index("ours"), index("aws-sdk"), index("raw hyper")) else {
         return;
     };
+    let reqwest = index("ours-rq");
     println!("\nRatios per repetition (same run), median [min–max]:\n");
     println!(
-        "| concurrency | ours/aws-sdk CPU | ours/raw CPU | ours/raw ops/s | ours/aws-sdk ops/s |"
+        "| concurrency | ours/aws-sdk CPU | ours/raw CPU | ours/raw ops/s | ours/aws-sdk ops/s | ours-rq/ours CPU |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     for (c, conc) in args.conc.iter().enumerate() {
-        let ratio = |other: Option<usize>, f: fn(&Cell) -> f64| -> String {
-            let Some(other) = other else {
+        let ratio_of = |mine: Option<usize>, other: Option<usize>, f: fn(&Cell) -> f64| -> String {
+            let (Some(mine), Some(other)) = (mine, other) else {
                 return "–".into();
             };
-            let values: Vec<f64> = results[c][ours]
+            let values: Vec<f64> = results[c][mine]
                 .iter()
                 .zip(&results[c][other])
                 .map(|(a, b)| f(a) / f(b))
                 .collect();
             Summary::of(&values).to_string()
         };
+        let ratio = |other, f| ratio_of(Some(ours), other, f);
         println!(
-            "| {conc} | {} | {} | {} | {} |",
+            "| {conc} | {} | {} | {} | {} | {} |",
             ratio(aws, |x| x.cpu_us_per_op),
             ratio(raw, |x| x.cpu_us_per_op),
             ratio(raw, |x| x.ops_per_sec),
             ratio(aws, |x| x.ops_per_sec),
+            ratio_of(reqwest, Some(ours), |x| x.cpu_us_per_op),
         );
     }
 }
