@@ -1,30 +1,16 @@
 //! The binary's control-plane options: the service's limits on by default
 //! (and `--no-control-plane-limits`), and one delay per table state.
 
-use std::process::Stdio;
+mod binary_support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 async fn child(args: &[&str]) -> (tokio::process::Child, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dynamo-local"))
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn dynamo-local");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("started in time")
-        .expect("stdout")
-        .expect("a line");
-    let endpoint = line.split_whitespace().last().expect("endpoint").to_owned();
-    (child, endpoint)
+    let mut command = binary_support::dynamo_local();
+    command.args(["--port", "0"]).args(args);
+    binary_support::spawn(command).await
 }
 
 async fn call(endpoint: &str, operation: &str, body: Value) -> (u16, Value) {

@@ -3,16 +3,16 @@
 //! write load, with no write half-applied. Bounded: a few rounds of at most
 //! a second of load each.
 
+mod binary_support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use dynamo_local::LocalServer;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// A fresh directory under the target dir's temp space, removed on drop.
 struct TempDir(PathBuf);
@@ -182,23 +182,9 @@ async fn tables_settings_and_items_survive_a_restart() {
 
 /// Starts the binary on `dir`; returns the child and its endpoint.
 async fn child(dir: &Path) -> (tokio::process::Child, String) {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dynamo-local"))
-        .args(["--port", "0", "--data-dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn dynamo-local");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("started in time")
-        .expect("stdout")
-        .expect("a line");
-    let endpoint = line.split_whitespace().last().expect("endpoint").to_owned();
-    (child, endpoint)
+    let mut command = binary_support::dynamo_local();
+    command.args(["--port", "0", "--data-dir"]).arg(dir);
+    binary_support::spawn(command).await
 }
 
 /// Acknowledged writes counted over all rounds.

@@ -5,8 +5,9 @@
 
 mod http_support;
 
+mod binary_support;
+
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use dynamo_local::LocalServer;
@@ -115,28 +116,17 @@ async fn idle_slow_head_and_slow_body_connections_are_closed() {
 /// Starts the dynamo-local binary under `ulimit -n 256` (the limit that once
 /// made it stop answering) with `args`; returns the child and its address.
 async fn child_server(args: &[&str]) -> (tokio::process::Child, SocketAddr) {
-    let mut child = tokio::process::Command::new("sh")
+    let mut command = tokio::process::Command::new("sh");
+    command
         .arg("-c")
         .arg("ulimit -n 256 && exec \"$0\" --port 0 \"$@\"")
         .arg(env!("CARGO_BIN_EXE_dynamo-local"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn dynamo-local");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("started in time")
-        .expect("stdout")
-        .expect("a line");
-    let addr = line
-        .rsplit("http://")
-        .next()
+        .args(args);
+    let (child, endpoint) = binary_support::spawn(command).await;
+    let addr = endpoint
+        .strip_prefix("http://")
         .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+        .unwrap_or_else(|| panic!("no address in {endpoint:?}"));
     (child, addr)
 }
 

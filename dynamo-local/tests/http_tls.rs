@@ -2,12 +2,12 @@
 //! CA this test generates (rcgen), checked by reqwest's rustls client, which
 //! trusts only that CA.
 
-use std::process::Stdio;
+mod binary_support;
+
 use std::time::Duration;
 
 use dynamo_local::LocalServer;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// A test CA and a leaf for `localhost` and `127.0.0.1` signed by it.
 struct TestPki {
@@ -115,25 +115,14 @@ async fn binary_serves_https_with_tls_cert_and_tls_key() {
     std::fs::write(&cert, &pki.leaf_chain_pem).expect("write cert");
     std::fs::write(&key, &pki.leaf_key_pem).expect("write key");
 
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_dynamo-local"))
+    let mut command = binary_support::dynamo_local();
+    command
         .args(["--port", "0", "--tls-cert"])
         .arg(&cert)
         .arg("--tls-key")
-        .arg(&key)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("spawn dynamo-local");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("started in time")
-        .expect("read stdout")
-        .expect("a line");
-    let endpoint = line.split_whitespace().last().expect("endpoint").to_owned();
-    assert!(endpoint.starts_with("https://127.0.0.1:"), "{line}");
+        .arg(&key);
+    let (mut child, endpoint) = binary_support::spawn(command).await;
+    assert!(endpoint.starts_with("https://127.0.0.1:"), "{endpoint}");
 
     let (status, body) = list_tables(&client_trusting(&pki.ca_pem), &endpoint)
         .await
