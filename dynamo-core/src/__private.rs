@@ -3,10 +3,11 @@
 //!
 //! Field helpers: `write` / `put` and `read` / `read_or_default` /
 //! `read_with`. Key helpers are generic over the item type `T` and the
-//! [`KeyPart`] (`Hash` or `Range`) and take `T::HashKey` / `T::RangeKey`, so
-//! a key field of a wrong type is reported once, at the field, by the
-//! `DynamoItem::HashKey` bound.
+//! [`KeyPart`], which is the role marker `attr::Hash` or `attr::Range`,
+//! and take `T::HashKey` / `T::RangeKey`, so a key field of a wrong type is
+//! reported once, at the field, by the `DynamoItem::HashKey` bound.
 
+use crate::attr::{Hash, Range};
 use crate::convert::{AttributePath, ConvertError, ConvertErrorKind, FromAttribute, ToAttribute};
 use crate::item::{AttributeSource, DynamoItem, RangeKeyType};
 use crate::value::{AttributeValue, Item};
@@ -73,17 +74,12 @@ pub fn read_with<V>(
     }
 }
 
-/// Which part of `T`'s key a key helper works on: [`Hash`] or [`Range`].
+/// Which part of `T`'s key a key helper works on: the role marker
+/// [`Hash`] or [`Range`].
 pub trait KeyPart<T: DynamoItem> {
     /// `T::HashKey` or `T::RangeKey`.
     type Value: RangeKeyType;
 }
-
-/// The hash key part.
-pub enum Hash {}
-
-/// The range key part.
-pub enum Range {}
 
 impl<T: DynamoItem> KeyPart<T> for Hash {
     type Value = T::HashKey;

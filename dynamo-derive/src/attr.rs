@@ -66,9 +66,9 @@ pub(crate) struct FieldAttrs {
 /// What a field is in its item.
 pub(crate) enum Role {
     /// The hash key (`hash_key`), with the keyword's span.
-    HashKey(Span),
+    Hash(Span),
     /// The range key (`range_key`), with the keyword's span.
-    RangeKey(Span),
+    Range(Span),
     /// A stored attribute that is not part of the key.
     NotKey,
     /// Not stored (`skip`): read as `Default::default()`.
@@ -320,8 +320,8 @@ impl FieldAttrs {
             });
         }
         let role = match (hash, range, self.skip.is_set()) {
-            (Some(span), _, _) => Role::HashKey(span),
-            (None, Some(span), _) => Role::RangeKey(span),
+            (Some(span), _, _) => Role::Hash(span),
+            (None, Some(span), _) => Role::Range(span),
             (None, None, true) => Role::Skipped,
             (None, None, false) => Role::NotKey,
         };

@@ -2,7 +2,7 @@
 //!
 //! `#[derive(DynamoItem)]` gives every stored field an associated constant of
 //! type [`Attr<T, V, R>`]: `T` is the item type, `V` the field's value type
-//! and `R` its role ([`HashKey`], [`RangeKey`] or [`NotKey`]). The builders in
+//! and `R` its role ([`Hash`], [`Range`] or [`NotKey`]). The builders in
 //! [`crate::expr`] take these handles, so a condition, update or range-key
 //! condition only accepts a value of the field's type, and only where the
 //! operation is legal:
@@ -85,13 +85,15 @@ impl<T, V, R> fmt::Debug for Attr<T, V, R> {
     }
 }
 
-/// Role of the hash key attribute.
+/// Role of the hash key attribute. Its values have type
+/// [`DynamoItem::HashKey`](crate::DynamoItem::HashKey).
 #[derive(Debug, Clone, Copy)]
-pub enum HashKey {}
+pub enum Hash {}
 
-/// Role of the range key attribute.
+/// Role of the range key attribute. Its values have type
+/// [`DynamoItem::RangeKey`](crate::DynamoItem::RangeKey).
 #[derive(Debug, Clone, Copy)]
-pub enum RangeKey {}
+pub enum Range {}
 
 /// Role of every attribute that is not part of the key.
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +109,7 @@ pub trait Settable {}
 
 impl Settable for NotKey {}
 
-/// Roles a Query range-key condition applies to: only [`RangeKey`].
+/// Roles a Query range-key condition applies to: only [`Range`].
 #[diagnostic::on_unimplemented(
     message = "range key conditions apply only to the range key attribute",
     label = "not the range key",
@@ -115,4 +117,4 @@ impl Settable for NotKey {}
 )]
 pub trait IsRangeKey {}
 
-impl IsRangeKey for RangeKey {}
+impl IsRangeKey for Range {}
