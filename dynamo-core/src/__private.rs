@@ -73,6 +73,31 @@ pub fn read_with<V>(
     }
 }
 
+/// Writes a `flatten` field's entries; one named like a declared attribute
+/// is an error, so a typed write never stores two values for one name.
+pub fn write_rest(
+    item: &mut Item,
+    rest: &Item,
+    declared: &[&str],
+    path: AttributePath,
+) -> Result<(), ConvertError> {
+    for (name, value) in rest {
+        if declared.contains(&name.as_str()) {
+            let reason = format!(
+                "flattened attribute `{name}` is also a declared field's attribute; set the field instead"
+            );
+            return Err(ConvertError::custom(reason).at(path));
+        }
+        item.insert(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
+/// Reads a `flatten` field: every attribute no other field took.
+pub fn read_rest(item: impl AttributeSource) -> Item {
+    item.into_item()
+}
+
 /// Which part of `T`'s key a key helper works on: [`Hash`] or [`Range`].
 pub trait KeyPart<T: DynamoItem> {
     /// `T::HashKey` or `T::RangeKey`.
