@@ -337,7 +337,9 @@ impl FieldAttrs {
                 ("version", self.version.span()),
             ];
             report_each(cx, &words, |word| {
-                format!("`{word}` cannot be combined with `flatten`: a `flatten` field holds the attributes no other field names")
+                format!(
+                    "`{word}` cannot be combined with `flatten`: a `flatten` field holds the attributes no other field names"
+                )
             });
         }
         let role = match (hash, range, self.skip.is_set(), self.flatten.span()) {
