@@ -73,15 +73,39 @@ pub fn read_with<V>(
     }
 }
 
+/// What a `#[dynamo(flatten)]` field may be: an [`Item`].
+#[diagnostic::on_unimplemented(
+    message = "a `flatten` field must be a `dynamo::Item`, not `{Self}`",
+    label = "holds the attributes no other field names",
+    note = "declare it as `#[dynamo(flatten)] other: dynamo::Item`"
+)]
+pub trait Flatten {
+    /// The entries to write.
+    fn entries(&self) -> &Item;
+    /// The attributes left after the other fields took theirs.
+    fn from_rest(rest: Item) -> Self;
+}
+
+impl Flatten for Item {
+    fn entries(&self) -> &Item {
+        self
+    }
+
+    fn from_rest(rest: Item) -> Item {
+        rest
+    }
+}
+
 /// Writes a `flatten` field's entries; one named like a declared attribute
 /// is an error, so a typed write never stores two values for one name.
-pub fn write_rest(
+pub fn write_rest<V: Flatten>(
     item: &mut Item,
-    rest: &Item,
+    rest: &V,
     declared: &[&str],
     path: AttributePath,
 ) -> Result<(), ConvertError> {
-    for (name, value) in rest {
+    item.reserve(rest.entries().len());
+    for (name, value) in rest.entries() {
         if declared.contains(&name.as_str()) {
             let reason = format!(
                 "flattened attribute `{name}` is also a declared field's attribute; set the field instead"
@@ -94,8 +118,8 @@ pub fn write_rest(
 }
 
 /// Reads a `flatten` field: every attribute no other field took.
-pub fn read_rest(item: impl AttributeSource) -> Item {
-    item.into_item()
+pub fn read_rest<V: Flatten>(item: impl AttributeSource) -> V {
+    V::from_rest(item.into_item())
 }
 
 /// Which part of `T`'s key a key helper works on: [`Hash`] or [`Range`].

@@ -61,19 +61,15 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
         .filter(|f| !f.is_flatten())
         .map(|f| read_field(cont, f, krate))
         .collect();
-    let stored = cont.stored().count();
-    let capacity = match flatten {
-        Some(f) => {
-            let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
-            let p = quote!(#krate::__private);
-            writes.push(quote! {
-                #p::write_rest(&mut __item, &self.#ident, Self::ATTRIBUTES, #path)?;
-            });
-            reads.push(quote_spanned!(type_span(ty)=> #ident: #p::read_rest(__item)));
-            quote!(#stored + self.#ident.len())
-        }
-        None => quote!(#stored),
-    };
+    let capacity = cont.stored().count();
+    if let Some(f) = flatten {
+        let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
+        let p = quote!(#krate::__private);
+        writes.push(quote! {
+            #p::write_rest::<#ty>(&mut __item, &self.#ident, Self::ATTRIBUTES, #path)?;
+        });
+        reads.push(quote!(#ident: #p::read_rest::<#ty>(__item)));
+    }
     let handles = handles(cont, krate);
     let queryable = fields.iter().any(Field::is_range_key).then(|| {
         quote! {
