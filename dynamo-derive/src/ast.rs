@@ -37,17 +37,17 @@ pub(crate) struct Field<'a> {
 impl Field<'_> {
     pub(crate) fn is_stored(&self) -> bool {
         match self.role {
-            Role::HashKey(_) | Role::RangeKey(_) | Role::NotKey => true,
+            Role::Hash(_) | Role::Range(_) | Role::NotKey => true,
             Role::Skipped | Role::Flatten(_) => false,
         }
     }
 
     pub(crate) fn is_hash_key(&self) -> bool {
-        matches!(self.role, Role::HashKey(_))
+        matches!(self.role, Role::Hash(_))
     }
 
     pub(crate) fn is_range_key(&self) -> bool {
-        matches!(self.role, Role::RangeKey(_))
+        matches!(self.role, Role::Range(_))
     }
 
     pub(crate) fn is_flatten(&self) -> bool {

@@ -67,9 +67,9 @@ pub(crate) struct FieldAttrs {
 /// What a field is in its item.
 pub(crate) enum Role {
     /// The hash key (`hash_key`), with the keyword's span.
-    HashKey(Span),
+    Hash(Span),
     /// The range key (`range_key`), with the keyword's span.
-    RangeKey(Span),
+    Range(Span),
     /// A stored attribute that is not part of the key.
     NotKey,
     /// Not stored (`skip`): read as `Default::default()`.
@@ -343,8 +343,8 @@ impl FieldAttrs {
             });
         }
         let role = match (hash, range, self.skip.is_set(), self.flatten.span()) {
-            (Some(span), _, _, _) => Role::HashKey(span),
-            (None, Some(span), _, _) => Role::RangeKey(span),
+            (Some(span), _, _, _) => Role::Hash(span),
+            (None, Some(span), _, _) => Role::Range(span),
             (None, None, true, _) => Role::Skipped,
             (None, None, false, Some(span)) => Role::Flatten(span),
             (None, None, false, None) => Role::NotKey,

@@ -126,10 +126,10 @@ fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> Toke
             type RangeKey = #krate::NoRangeKey;
             type Key = Self::HashKey;
             fn key(&self) -> Self::Key {
-                #p::key_of::<Self, #p::Hash>(&self.#h_ident)
+                #p::key_of::<Self, #krate::attr::Hash>(&self.#h_ident)
             }
             fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
-                #result::Ok(#krate::wire::Key::hash(#p::key_value::<Self, #p::Hash>(key, #h_path)?))
+                #result::Ok(#krate::wire::Key::hash(#p::key_value::<Self, #krate::attr::Hash>(key, #h_path)?))
             }
             fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
                 #p::hash_only_key::<Self>(key, #h_path)
@@ -147,23 +147,23 @@ fn keys(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> Toke
         type Key = (Self::HashKey, Self::RangeKey);
         fn key(&self) -> Self::Key {
             (
-                #p::key_of::<Self, #p::Hash>(&self.#h_ident),
-                #p::key_of::<Self, #p::Range>(&self.#r_ident),
+                #p::key_of::<Self, #krate::attr::Hash>(&self.#h_ident),
+                #p::key_of::<Self, #krate::attr::Range>(&self.#r_ident),
             )
         }
         fn key_to_wire(key: &Self::Key) -> #result<#krate::wire::Key, #krate::ConvertError> {
             let (hash, range) = key;
             #result::Ok(#krate::wire::Key::hash_range(
-                #p::key_value::<Self, #p::Hash>(hash, #h_path)?,
-                #p::key_value::<Self, #p::Range>(range, #r_path)?,
+                #p::key_value::<Self, #krate::attr::Hash>(hash, #h_path)?,
+                #p::key_value::<Self, #krate::attr::Range>(range, #r_path)?,
             ))
         }
         fn key_from_wire(key: &#krate::wire::Key) -> #result<Self::Key, #krate::ConvertError> {
             let hash = ::core::option::Option::Some(::core::clone::Clone::clone(&key.hash_key_element));
             let range = ::core::clone::Clone::clone(&key.range_key_element);
             #result::Ok((
-                #p::key_read::<Self, #p::Hash>(hash, #h_path)?,
-                #p::key_read::<Self, #p::Range>(range, #r_path)?,
+                #p::key_read::<Self, #krate::attr::Hash>(hash, #h_path)?,
+                #p::key_read::<Self, #krate::attr::Range>(range, #r_path)?,
             ))
         }
     }
@@ -184,8 +184,8 @@ fn version(cont: &Container<'_>, krate: &TokenStream) -> TokenStream {
 /// The helper marker of a key field's part of the key.
 fn key_part(f: &Field<'_>, krate: &TokenStream) -> Option<TokenStream> {
     match f.role {
-        Role::HashKey(_) => Some(quote!(#krate::__private::Hash)),
-        Role::RangeKey(_) => Some(quote!(#krate::__private::Range)),
+        Role::Hash(_) => Some(quote!(#krate::attr::Hash)),
+        Role::Range(_) => Some(quote!(#krate::attr::Range)),
         Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
     }
 }
@@ -218,7 +218,7 @@ fn read_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Token
         Role::Skipped => {
             return quote_spanned!(span=> #ident: <#ty as ::core::default::Default>::default());
         }
-        Role::HashKey(_) | Role::RangeKey(_) => {
+        Role::Hash(_) | Role::Range(_) => {
             let part = key_part(f, krate);
             return quote!(#ident: #p::read_key::<Self, #part>(&mut __item, #path)?);
         }
@@ -259,8 +259,8 @@ pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream 
         let name = format_ident!("{}", f.name.to_ascii_uppercase(), span = f.ident.span());
         let value = handle_value_type(f, krate);
         let role = match f.role {
-            Role::HashKey(_) => quote!(HashKey),
-            Role::RangeKey(_) => quote!(RangeKey),
+            Role::Hash(_) => quote!(Hash),
+            Role::Range(_) => quote!(Range),
             Role::NotKey | Role::Skipped | Role::Flatten(_) => quote!(NotKey),
         };
         let (field, attribute) = (&f.name, &f.attribute);

@@ -117,7 +117,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// * One `const` per stored field, named after it in SCREAMING_SNAKE_CASE
 ///   (`Message::SENT_BY`), of type `dynamo::attr::Attr<Message, V, Role>`;
 ///   `V` is the field type (`Json<T>` for `json`, `AttributeValue` for
-///   `with`), `Role` is `HashKey`, `RangeKey` or `NotKey`.
+///   `with`), `Role` is `Hash`, `Range` or `NotKey`.
 ///
 /// # Compile errors
 ///

@@ -53,8 +53,8 @@ fn check_no_lifetimes(cx: &Ctxt, cont: &Container<'_>) {
 
 fn check_exactly_one_hash_key(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
     let mut keys = fields.iter().filter_map(|f| match f.role {
-        Role::HashKey(span) => Some((f, span)),
-        Role::RangeKey(_) | Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
+        Role::Hash(span) => Some((f, span)),
+        Role::Range(_) | Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
     });
     let Some((first, _)) = keys.next() else {
         cx.error_spanned_by(
@@ -76,8 +76,8 @@ fn check_exactly_one_hash_key(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'
 
 fn check_at_most_one_range_key(cx: &Ctxt, fields: &[Field<'_>]) {
     let mut keys = fields.iter().filter_map(|f| match f.role {
-        Role::RangeKey(span) => Some((f, span)),
-        Role::HashKey(_) | Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
+        Role::Range(span) => Some((f, span)),
+        Role::Hash(_) | Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
     });
     let Some((first, _)) = keys.next() else {
         return;
@@ -113,7 +113,7 @@ fn check_one_version(cx: &Ctxt, fields: &[Field<'_>]) {
 fn check_one_flatten(cx: &Ctxt, fields: &[Field<'_>]) {
     let mut flattens = fields.iter().filter_map(|f| match f.role {
         Role::Flatten(span) => Some((f, span)),
-        Role::HashKey(_) | Role::RangeKey(_) | Role::NotKey | Role::Skipped => None,
+        Role::Hash(_) | Role::Range(_) | Role::NotKey | Role::Skipped => None,
     });
     let Some((first, _)) = flattens.next() else {
         return;

@@ -101,11 +101,11 @@ impl<T> Expect<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr::{HashKey, NotKey};
+    use crate::attr::{Hash, NotKey};
     use crate::value::AttributeValue;
 
     struct M;
-    const ID: Attr<M, String, HashKey> = Attr::new("M", "id", "Id");
+    const ID: Attr<M, String, Hash> = Attr::new("M", "id", "Id");
     const TAGS: Attr<M, std::collections::BTreeSet<String>, NotKey> =
         Attr::new("M", "tags", "tags");
 

@@ -9,10 +9,10 @@
 //!
 //! # Example
 //! ```
-//! use dynamo_core::attr::{Attr, NotKey, RangeKey};
+//! use dynamo_core::attr::{Attr, NotKey, Range};
 //! use dynamo_core::expr::{expect, filter, range, update};
 //! struct Message;
-//! const SUBJECT: Attr<Message, String, RangeKey> = Attr::new("Message", "subject", "subject");
+//! const SUBJECT: Attr<Message, String, Range> = Attr::new("Message", "subject", "subject");
 //! const VIEWS: Attr<Message, u64, NotKey> = Attr::new("Message", "views", "views");
 //!
 //! let cond = expect::equals(VIEWS, 3).into_wire()?;

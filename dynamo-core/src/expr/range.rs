@@ -2,11 +2,11 @@
 //!
 //! # Example
 //! ```
-//! use dynamo_core::attr::{Attr, RangeKey};
+//! use dynamo_core::attr::{Attr, Range};
 //! use dynamo_core::expr::range;
 //! use dynamo_core::wire::ComparisonOperator;
 //! struct Reply;
-//! const POSTED: Attr<Reply, u64, RangeKey> = Attr::new("Reply", "posted", "posted");
+//! const POSTED: Attr<Reply, u64, Range> = Attr::new("Reply", "posted", "posted");
 //! let c = range::between(POSTED, 100, 200).into_wire()?;
 //! assert_eq!(c.comparison_operator, ComparisonOperator::Between);
 //! # Ok::<(), dynamo_core::convert::ConvertError>(())
@@ -102,11 +102,11 @@ pub fn begins_with<T, V: PrefixValue, R: IsRangeKey>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attr::RangeKey;
+    use crate::attr::Range;
     use crate::value::AttributeValue;
 
     struct M;
-    const SUBJECT: Attr<M, String, RangeKey> = Attr::new("M", "subject", "subject");
+    const SUBJECT: Attr<M, String, Range> = Attr::new("M", "subject", "subject");
 
     #[test]
     fn operands() {

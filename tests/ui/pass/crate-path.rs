@@ -16,5 +16,5 @@ struct CoreOnly {
 fn main() {
     let schema = CoreOnly::key_schema();
     assert_eq!(schema.hash_key_element.attribute_type, dynamo_core::wire::ScalarAttributeType::B);
-    let _: dynamo_core::attr::Attr<CoreOnly, Vec<u8>, dynamo_core::attr::HashKey> = CoreOnly::ID;
+    let _: dynamo_core::attr::Attr<CoreOnly, Vec<u8>, dynamo_core::attr::Hash> = CoreOnly::ID;
 }
