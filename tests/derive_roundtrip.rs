@@ -421,3 +421,49 @@ fn raw_identifiers() {
     let item = Raw { r#type: "t".into() }.to_item().expect("storable");
     assert!(item.contains_key("type"));
 }
+
+/// A `flatten` field keeps the attributes no other field names.
+#[derive(Debug, Clone, PartialEq, DynamoItem)]
+#[dynamo(table = "flattened", rename_all = "PascalCase")]
+struct Open {
+    #[dynamo(hash_key)]
+    id: String,
+    note: Option<String>,
+    #[dynamo(flatten)]
+    other: Item,
+}
+
+#[test]
+fn flatten_reads_unknown_attributes_and_writes_them_back() {
+    let item = Item::from([
+        ("Id".to_owned(), AttributeValue::S("a".into())),
+        ("Note".to_owned(), AttributeValue::S("n".into())),
+        ("a_new_key".to_owned(), AttributeValue::S("testing".into())),
+        ("Views".to_owned(), AttributeValue::N(3u8.into())),
+    ]);
+    let open = Open::from_item(item.clone()).expect("reads");
+    assert_eq!(open.note.as_deref(), Some("n"));
+    assert_eq!(open.other.len(), 2);
+    assert!(!open.other.contains_key("Id") && !open.other.contains_key("Note"));
+    assert!(!Open::ATTRIBUTES.contains(&"Other"));
+    assert_eq!(
+        normalized(&open.to_item().expect("storable")),
+        normalized(&item)
+    );
+}
+
+#[test]
+fn flatten_entry_named_like_a_declared_attribute_is_an_error() {
+    // Even when the declared field is `None` and so not written.
+    let open = Open {
+        id: "a".into(),
+        note: None,
+        other: Item::from([("Note".to_owned(), AttributeValue::S("x".into()))]),
+    };
+    let e = open.to_item().expect_err("named twice");
+    let shown = e.to_string();
+    for part in ["Open.other", "`Note`", "declared"] {
+        assert!(shown.contains(part), "{part} in {shown}");
+    }
+    assert!(!shown.contains("\"x\""), "no value in {shown}");
+}

@@ -74,6 +74,55 @@ pub fn read_with<V>(
     }
 }
 
+/// What a `#[dynamo(flatten)]` field may be: an [`Item`].
+#[diagnostic::on_unimplemented(
+    message = "a `flatten` field must be a `dynamo::Item`, not `{Self}`",
+    label = "holds the attributes no other field names",
+    note = "declare it as `#[dynamo(flatten)] other: dynamo::Item`"
+)]
+pub trait Flatten {
+    /// The entries to write.
+    fn entries(&self) -> &Item;
+    /// The attributes left after the other fields took theirs.
+    fn from_rest(rest: Item) -> Self;
+}
+
+impl Flatten for Item {
+    fn entries(&self) -> &Item {
+        self
+    }
+
+    fn from_rest(rest: Item) -> Item {
+        rest
+    }
+}
+
+/// Writes a `flatten` field's entries; one named like a declared attribute
+/// is an error, so a typed write never stores two values for one name.
+pub fn write_rest<V: Flatten>(
+    item: &mut Item,
+    rest: &V,
+    declared: &[&str],
+    path: AttributePath,
+) -> Result<(), ConvertError> {
+    item.reserve(rest.entries().len());
+    for (name, value) in rest.entries() {
+        if declared.contains(&name.as_str()) {
+            let reason = format!(
+                "flattened attribute `{name}` is also a declared field's attribute; set the field instead"
+            );
+            return Err(ConvertError::custom(reason).at(path));
+        }
+        item.insert(name.clone(), value.clone());
+    }
+    Ok(())
+}
+
+/// Reads a `flatten` field: every attribute no other field took.
+pub fn read_rest<V: Flatten>(item: impl AttributeSource) -> V {
+    V::from_rest(item.into_item())
+}
+
 /// Which part of `T`'s key a key helper works on: the role marker
 /// [`Hash`] or [`Range`].
 pub trait KeyPart<T: DynamoItem> {

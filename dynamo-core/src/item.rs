@@ -186,7 +186,8 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     /// Reads an item from any [`AttributeSource`]: every typed read comes
     /// here. The derive reads each field straight from the source, so a
     /// response decoded into [`AttributeList`]s never builds a map.
-    /// Attributes the type does not know are ignored.
+    /// Attributes the type does not know are ignored, unless a
+    /// `#[dynamo(flatten)]` field collects them.
     ///
     /// # Errors
     /// [`ConvertError`] naming the struct, field and attribute that is

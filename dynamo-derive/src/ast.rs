@@ -38,7 +38,7 @@ impl Field<'_> {
     pub(crate) fn is_stored(&self) -> bool {
         match self.role {
             Role::Hash(_) | Role::Range(_) | Role::NotKey => true,
-            Role::Skipped => false,
+            Role::Skipped | Role::Flatten(_) => false,
         }
     }
 
@@ -48,6 +48,10 @@ impl Field<'_> {
 
     pub(crate) fn is_range_key(&self) -> bool {
         matches!(self.role, Role::Range(_))
+    }
+
+    pub(crate) fn is_flatten(&self) -> bool {
+        matches!(self.role, Role::Flatten(_))
     }
 }
 

@@ -61,6 +61,7 @@ pub(crate) struct FieldAttrs {
     json: Attr<()>,
     with: Attr<Path>,
     version: Attr<()>,
+    flatten: Attr<()>,
 }
 
 /// What a field is in its item.
@@ -73,6 +74,9 @@ pub(crate) enum Role {
     NotKey,
     /// Not stored (`skip`): read as `Default::default()`.
     Skipped,
+    /// `flatten`: an `Item` holding every attribute no other field names,
+    /// written back with the item, with the keyword's span.
+    Flatten(Span),
 }
 
 /// How a stored field's value becomes an attribute and back.
@@ -228,6 +232,7 @@ impl FieldAttrs {
             json: Attr::none(symbol::JSON),
             with: Attr::none(symbol::WITH),
             version: Attr::none(symbol::VERSION),
+            flatten: Attr::none(symbol::FLATTEN),
         };
         for_each_meta(cx, attrs, |meta| {
             let span = span_of(meta);
@@ -238,6 +243,7 @@ impl FieldAttrs {
                 (symbol::DEFAULT, &mut out.default),
                 (symbol::JSON, &mut out.json),
                 (symbol::VERSION, &mut out.version),
+                (symbol::FLATTEN, &mut out.flatten),
             ];
             for (word, flag) in flags {
                 if meta.path == word {
@@ -319,11 +325,29 @@ impl FieldAttrs {
                 format!("`{word}` cannot be used on the version field")
             });
         }
-        let role = match (hash, range, self.skip.is_set()) {
-            (Some(span), _, _) => Role::Hash(span),
-            (None, Some(span), _) => Role::Range(span),
-            (None, None, true) => Role::Skipped,
-            (None, None, false) => Role::NotKey,
+        if self.flatten.is_set() {
+            let words = [
+                ("hash_key", hash),
+                ("range_key", range),
+                ("skip", self.skip.span()),
+                ("rename", self.rename.span()),
+                ("default", self.default.span()),
+                ("json", self.json.span()),
+                ("with", self.with.span()),
+                ("version", self.version.span()),
+            ];
+            report_each(cx, &words, |word| {
+                format!(
+                    "`{word}` cannot be combined with `flatten`: a `flatten` field holds the attributes no other field names"
+                )
+            });
+        }
+        let role = match (hash, range, self.skip.is_set(), self.flatten.span()) {
+            (Some(span), _, _, _) => Role::Hash(span),
+            (None, Some(span), _, _) => Role::Range(span),
+            (None, None, true, _) => Role::Skipped,
+            (None, None, false, Some(span)) => Role::Flatten(span),
+            (None, None, false, None) => Role::NotKey,
         };
         let codec = match (self.json.span(), self.with.value) {
             (Some(span), _) => Codec::Json(span),

@@ -44,6 +44,7 @@ fn field_bound(f: &Field<'_>, krate: &TokenStream) -> Option<WherePredicate> {
     let span = type_span(ty);
     let bound: TokenStream = match (&f.role, &f.codec, &f.missing) {
         (Role::Skipped, _, _) => quote!(::core::default::Default),
+        (Role::Flatten(_), _, _) => return None,
         (Role::Hash(_) | Role::Range(_), _, _) => quote!(#krate::KeyAttribute),
         (Role::NotKey, Codec::Json(_), _) => {
             let serde = quote!(#krate::__private::serde);

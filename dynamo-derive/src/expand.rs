@@ -53,9 +53,23 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
         .map_or_else(|| ident.to_string(), syn::LitStr::value);
     let version = version(cont, krate);
     let attributes = cont.stored().map(|f| &f.attribute);
-    let writes = cont.stored().map(|f| write_field(cont, f, krate));
-    let reads = fields.iter().map(|f| read_field(cont, f, krate));
+    let mut writes: Vec<_> = cont.stored().map(|f| write_field(cont, f, krate)).collect();
+    // The flatten field takes what the others left, so it is read last.
+    let flatten = fields.iter().find(|f| f.is_flatten());
+    let mut reads: Vec<_> = fields
+        .iter()
+        .filter(|f| !f.is_flatten())
+        .map(|f| read_field(cont, f, krate))
+        .collect();
     let capacity = cont.stored().count();
+    if let Some(f) = flatten {
+        let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
+        let p = quote!(#krate::__private);
+        writes.push(quote! {
+            #p::write_rest::<#ty>(&mut __item, &self.#ident, Self::ATTRIBUTES, #path)?;
+        });
+        reads.push(quote!(#ident: #p::read_rest::<#ty>(__item)));
+    }
     let handles = handles(cont, krate);
     let queryable = fields.iter().any(Field::is_range_key).then(|| {
         quote! {
@@ -172,7 +186,7 @@ fn key_part(f: &Field<'_>, krate: &TokenStream) -> Option<TokenStream> {
     match f.role {
         Role::Hash(_) => Some(quote!(#krate::attr::Hash)),
         Role::Range(_) => Some(quote!(#krate::attr::Range)),
-        Role::NotKey | Role::Skipped => None,
+        Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
     }
 }
 
@@ -209,6 +223,7 @@ fn read_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Token
             return quote!(#ident: #p::read_key::<Self, #part>(&mut __item, #path)?);
         }
         Role::NotKey => {}
+        Role::Flatten(_) => unreachable!("the flatten field is read by `expand`"),
     }
     let default = match f.missing {
         Missing::Default => quote_spanned!(span=> ::core::option::Option::Some(
@@ -246,7 +261,7 @@ pub(crate) fn handles(cont: &Container<'_>, krate: &TokenStream) -> TokenStream 
         let role = match f.role {
             Role::Hash(_) => quote!(Hash),
             Role::Range(_) => quote!(Range),
-            Role::NotKey | Role::Skipped => quote!(NotKey),
+            Role::NotKey | Role::Skipped | Role::Flatten(_) => quote!(NotKey),
         };
         let (field, attribute) = (&f.name, &f.attribute);
         let doc = format!("Typed handle of field `{field}` (attribute `{attribute}`).");

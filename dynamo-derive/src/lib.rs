@@ -101,6 +101,12 @@ use syn::{DeriveInput, parse_macro_input};
 ///   `module::from_attribute(AttributeValue) -> Result<T, ConvertError>`.
 /// * `version`: an integer field for optimistic locking
 ///   (`DynamoItem::VERSION_ATTRIBUTE`).
+/// * `flatten` (at most one, on a `dynamo::Item` field, with no other
+///   attribute): reads every attribute no other field names and writes them
+///   back, so a read-modify-write keeps attributes the struct does not know.
+///   Writing an entry named like a declared field's attribute is a
+///   `ConvertError`, never a silent choice between the two values. Without
+///   such a field, unknown attributes are ignored on read.
 ///
 /// # Generated
 ///

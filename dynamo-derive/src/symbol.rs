@@ -23,13 +23,14 @@ pub(crate) const DEFAULT: Symbol = Symbol("default");
 pub(crate) const JSON: Symbol = Symbol("json");
 pub(crate) const WITH: Symbol = Symbol("with");
 pub(crate) const VERSION: Symbol = Symbol("version");
+pub(crate) const FLATTEN: Symbol = Symbol("flatten");
 
 /// Container keywords, for "expected one of" messages.
 pub(crate) const CONTAINER_KEYWORDS: &[Symbol] = &[TABLE, RENAME_ALL, CRATE, BOUND];
 
 /// Field keywords, for "expected one of" messages.
 pub(crate) const FIELD_KEYWORDS: &[Symbol] = &[
-    HASH_KEY, RANGE_KEY, RENAME, SKIP, DEFAULT, JSON, WITH, VERSION,
+    HASH_KEY, RANGE_KEY, RENAME, SKIP, DEFAULT, JSON, WITH, VERSION, FLATTEN,
 ];
 
 /// `` `a`, `b`, `c` `` for a message.

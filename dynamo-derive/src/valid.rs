@@ -18,6 +18,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container<'_>) {
     check_exactly_one_hash_key(cx, cont, fields);
     check_at_most_one_range_key(cx, fields);
     check_one_version(cx, fields);
+    check_one_flatten(cx, fields);
     check_attribute_names(cx, fields);
     check_rename_collisions(cx, fields);
     check_handle_collisions(cx, fields);
@@ -53,7 +54,7 @@ fn check_no_lifetimes(cx: &Ctxt, cont: &Container<'_>) {
 fn check_exactly_one_hash_key(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'_>]) {
     let mut keys = fields.iter().filter_map(|f| match f.role {
         Role::Hash(span) => Some((f, span)),
-        Role::Range(_) | Role::NotKey | Role::Skipped => None,
+        Role::Range(_) | Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
     });
     let Some((first, _)) = keys.next() else {
         cx.error_spanned_by(
@@ -76,7 +77,7 @@ fn check_exactly_one_hash_key(cx: &Ctxt, cont: &Container<'_>, fields: &[Field<'
 fn check_at_most_one_range_key(cx: &Ctxt, fields: &[Field<'_>]) {
     let mut keys = fields.iter().filter_map(|f| match f.role {
         Role::Range(span) => Some((f, span)),
-        Role::Hash(_) | Role::NotKey | Role::Skipped => None,
+        Role::Hash(_) | Role::NotKey | Role::Skipped | Role::Flatten(_) => None,
     });
     let Some((first, _)) = keys.next() else {
         return;
@@ -103,6 +104,25 @@ fn check_one_version(cx: &Ctxt, fields: &[Field<'_>]) {
             span,
             format!(
                 "duplicate version field: `{}` is already the version",
+                first.name
+            ),
+        );
+    }
+}
+
+fn check_one_flatten(cx: &Ctxt, fields: &[Field<'_>]) {
+    let mut flattens = fields.iter().filter_map(|f| match f.role {
+        Role::Flatten(span) => Some((f, span)),
+        Role::Hash(_) | Role::Range(_) | Role::NotKey | Role::Skipped => None,
+    });
+    let Some((first, _)) = flattens.next() else {
+        return;
+    };
+    for (_, span) in flattens {
+        cx.error_at(
+            span,
+            format!(
+                "duplicate flatten field: `{}` already holds the attributes no other field names",
                 first.name
             ),
         );
