@@ -97,6 +97,17 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         self
     }
 
+    /// Subtracts from a number, unsigned counters included (an `ADD` of the
+    /// negated amount; see [`crate::expr::update::subtract`]).
+    pub fn subtract<V: Addable, R: Settable>(
+        mut self,
+        attr: Attr<T, V, R>,
+        value: impl ValueFor<V::Operand>,
+    ) -> Update<'a, T> {
+        self.actions = self.actions.subtract(attr, value);
+        self
+    }
+
     /// Removes members from a set (`DELETE` with a value); an emptied set
     /// disappears.
     pub fn delete_elements<V: SetValue, R: Settable>(
