@@ -532,3 +532,24 @@ async fn a_versioned_update_and_a_conditional_delete_failing_on_their_own_lost_w
     assert_eq!(stored(&server, "d").await, None);
     assert_eq!(proxy.forwarded(), 3);
 }
+
+#[tokio::test]
+async fn batch_writes_in_a_call_whose_answers_were_lost_are_reported_as_maybe_written() {
+    let server = local().await;
+    // Every attempt of the call is applied and its answer lost.
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer; 4]).await;
+    let table = docs(&proxy.url);
+    let e = table
+        .batch_write([doc("one", 0)], Vec::<String>::new())
+        .ignore_versions()
+        .send()
+        .await
+        .expect_err("no answer came back");
+    assert_eq!(e.error().map(|e| e.kind()), Some(ErrorKind::MaybeApplied));
+    assert_eq!(e.maybe_written_puts(&table).expect("fits"), [doc("one", 0)]);
+    assert!(e.unprocessed_puts(&table).expect("fits").is_empty());
+    assert_eq!(e.len(), 1);
+    assert!(e.to_string().contains("1 maybe written"), "{e}");
+    // It was in fact written.
+    assert!(stored(&server, "d").await.is_some());
+}

@@ -169,12 +169,48 @@ impl BatchWriteError {
         self.error.as_ref()
     }
 
-    /// Items of `table` that were not put.
+    /// Items of `table` that were definitely not put.
     ///
     /// # Errors
     /// A conversion error when an item does not fit `T`.
     pub fn unprocessed_puts<T: DynamoItem>(&self, table: &Table<T>) -> Result<Vec<T>, Error> {
-        self.of(table.name())
+        self.puts(table, false)
+    }
+
+    /// Keys of `table` that were definitely not deleted.
+    ///
+    /// # Errors
+    /// A conversion error when a key does not fit `T`.
+    pub fn unprocessed_deletes<T: DynamoItem>(
+        &self,
+        table: &Table<T>,
+    ) -> Result<Vec<T::Key>, Error> {
+        self.deletes(table, false)
+    }
+
+    /// Items of `table` in a call whose answer was lost: they may have been
+    /// put. Putting them again is harmless unless they are versioned.
+    ///
+    /// # Errors
+    /// A conversion error when an item does not fit `T`.
+    pub fn maybe_written_puts<T: DynamoItem>(&self, table: &Table<T>) -> Result<Vec<T>, Error> {
+        self.puts(table, true)
+    }
+
+    /// Keys of `table` in a call whose answer was lost: they may have been
+    /// deleted.
+    ///
+    /// # Errors
+    /// A conversion error when a key does not fit `T`.
+    pub fn maybe_written_deletes<T: DynamoItem>(
+        &self,
+        table: &Table<T>,
+    ) -> Result<Vec<T::Key>, Error> {
+        self.deletes(table, true)
+    }
+
+    fn puts<T: DynamoItem>(&self, table: &Table<T>, maybe: bool) -> Result<Vec<T>, Error> {
+        self.of(table.name(), maybe)
             .filter_map(|request| match request {
                 WriteRequest::Put(p) => Some(T::from_item(p.item.clone())),
                 WriteRequest::Delete(_) => None,
@@ -183,15 +219,8 @@ impl BatchWriteError {
             .collect()
     }
 
-    /// Keys of `table` that were not deleted.
-    ///
-    /// # Errors
-    /// A conversion error when a key does not fit `T`.
-    pub fn unprocessed_deletes<T: DynamoItem>(
-        &self,
-        table: &Table<T>,
-    ) -> Result<Vec<T::Key>, Error> {
-        self.of(table.name())
+    fn deletes<T: DynamoItem>(&self, table: &Table<T>, maybe: bool) -> Result<Vec<T::Key>, Error> {
+        self.of(table.name(), maybe)
             .filter_map(|request| match request {
                 WriteRequest::Delete(d) => Some(T::key_from_wire(&d.key)),
                 WriteRequest::Put(_) => None,
@@ -200,14 +229,21 @@ impl BatchWriteError {
             .collect()
     }
 
-    fn of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a WriteRequest> + 'a {
+    /// The requests of `table`: those that may have been written (`maybe`),
+    /// or those that definitely were not.
+    fn of<'a>(
+        &'a self,
+        table: &'a str,
+        maybe: bool,
+    ) -> impl Iterator<Item = &'a WriteRequest> + 'a {
         self.leftovers
             .iter()
-            .filter(move |l| l.table == table)
+            .filter(move |l| l.table == table && (l.why == Undone::MaybeWritten) == maybe)
             .map(|l| &l.request)
     }
 
-    /// Number of writes not done, over all tables.
+    /// Number of writes not confirmed (not written, or maybe written), over
+    /// all tables.
     pub fn len(&self) -> usize {
         self.leftovers.len()
     }
@@ -226,9 +262,15 @@ impl fmt::Display for BatchWriteError {
             .iter()
             .filter(|l| l.why == Undone::Unprocessed)
             .count();
+        let maybe = self
+            .leftovers
+            .iter()
+            .filter(|l| l.why == Undone::MaybeWritten)
+            .count();
         write!(
             f,
-            "batch write left {} writes undone ({unprocessed} unprocessed by the service)",
+            "batch write left {} writes unconfirmed ({unprocessed} unprocessed by the service, \
+             {maybe} maybe written by a call whose answer was lost)",
             self.leftovers.len()
         )?;
         if let Some(e) = &self.error {
