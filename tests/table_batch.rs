@@ -290,3 +290,28 @@ async fn the_limiter_paces_multi_table_batches() {
     assert_eq!(found.take(&slot).expect("typed").len(), 75);
     assert!(reads.available() < 1.0, "the reads were charged");
 }
+
+#[tokio::test]
+async fn a_key_written_twice_in_one_batch_is_rejected_before_sending() {
+    let (_local, table) = with_table::<Message>().await;
+    let items = messages(3);
+    let e = table
+        .batch_write(items.clone(), [key(&items[1])])
+        .send()
+        .await
+        .expect_err("one key twice");
+    let cause = e.error().expect("refused");
+    assert_eq!(cause.kind(), dynamo::ErrorKind::InvalidInput, "{cause:?}");
+    assert_eq!(cause.table_name(), Some("messages"));
+    let shown = cause.to_string();
+    assert!(shown.contains("writes 1 and 3"), "{shown}");
+    assert!(
+        !shown.contains(&items[1].subject),
+        "no key value in {shown}"
+    );
+    // Nothing was sent: every write comes back as not written.
+    assert_eq!(e.unprocessed_puts(&table).expect("typed").len(), 3);
+    assert_eq!(e.unprocessed_deletes(&table).expect("typed").len(), 1);
+    let stored = table.get(key(&items[0])).consistent().await.expect("get");
+    assert_eq!(stored, None);
+}

@@ -123,7 +123,8 @@ impl BatchWriteList {
     ///
     /// # Errors
     /// [`BatchWriteError`] holding every write not confirmed. Nothing is sent
-    /// when an item or key does not convert, or when a versioned type is put
+    /// when an item or key does not convert, when one key is written twice
+    /// (the service rejects that), or when a versioned type is put
     /// without [`BatchWriteList::ignore_versions`]: then every other write
     /// comes back as a leftover.
     pub async fn send(self) -> Result<(), BatchWriteError> {
@@ -137,7 +138,7 @@ impl BatchWriteList {
                 ))
                 .with_table(Some(&table)),
             ),
-            (None, _) => None,
+            (None, _) => duplicate(&self.writes),
         };
         if let Some(error) = refused {
             let leftovers = self
@@ -348,7 +349,9 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
     /// # Errors
     /// As [`BatchWriteList::send`]; read the undone writes back with
     /// [`BatchWriteError::unprocessed_puts`] and
-    /// [`BatchWriteError::unprocessed_deletes`].
+    /// [`BatchWriteError::unprocessed_deletes`] (not written), and
+    /// [`BatchWriteError::maybe_written_puts`] and
+    /// [`BatchWriteError::maybe_written_deletes`] (in a call whose answer was lost).
     pub async fn send(self) -> Result<(), BatchWriteError> {
         let mut list = BatchWriteList::new(self.table.client().clone())
             .retry(self.retry)
@@ -357,4 +360,24 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
         list.ignore_versions = self.ignore_versions;
         list.send().await
     }
+}
+
+/// The service rejects a batch naming one key twice: an error naming the
+/// table and the positions (counted from 0, in the order added) of the first
+/// repeated key, never its value.
+fn duplicate(writes: &[PlannedWrite]) -> Option<Error> {
+    let mut seen = std::collections::HashMap::new();
+    for (at, w) in writes.iter().enumerate() {
+        if let Some(first) = seen.insert(plan::key_id(&w.table, &w.key), at) {
+            return Some(
+                Error::invalid_input(format!(
+                    "a batch write names one key of table `{}` twice (writes {first} and {at}, \
+                     counted from 0); the service rejects repeated keys in one batch",
+                    w.table
+                ))
+                .with_table(Some(&w.table)),
+            );
+        }
+    }
+    None
 }
