@@ -172,3 +172,16 @@ async fn subtract_decrements_an_unsigned_counter() {
     assert_eq!(e.kind(), ErrorKind::Conversion, "{e:?}");
     assert!(e.to_string().contains("subtract needs a number"), "{e}");
 }
+
+#[tokio::test]
+async fn an_update_without_actions_names_its_table() {
+    let (_local, table) = with_table::<Message>().await;
+    let e = table
+        .update(("f".into(), "none".into()))
+        .send()
+        .await
+        .expect_err("no action");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e:?}");
+    assert_eq!(e.table_name(), Some("messages"));
+    assert!(e.to_string().contains("messages"), "{e}");
+}

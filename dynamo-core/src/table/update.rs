@@ -66,7 +66,7 @@ impl<T: DynamoItem> Table<T> {
                     _ => Number::from(0u8),
                 },
                 Err(e) => {
-                    update.key = Err(Error::conversion(e));
+                    update.key = Err(Error::conversion(e).with_table(Some(self.name())));
                     Number::from(0u8)
                 }
             });
@@ -196,7 +196,8 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         let checked_version = self.version.clone();
         let versioned = version_update::<T>(self.version, &mut updates, &mut expected);
         if updates.is_empty() {
-            return Err(Error::invalid_input("an update needs at least one action"));
+            return Err(Error::invalid_input("an update needs at least one action")
+                .with_table(Some(self.table.name())));
         }
         let input = UpdateItemInput {
             table_name: self.table.name().to_owned(),

@@ -109,7 +109,8 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             .item
             .to_item()
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
-        let versioned = version_put::<T>(&mut item, &mut expected)?;
+        let versioned = version_put::<T>(&mut item, &mut expected)
+            .map_err(|e| e.with_table(Some(self.table.name())))?;
         if self.if_new {
             expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
         }
