@@ -111,7 +111,11 @@ async fn a_hard_error_returns_everything_not_written() {
         .await
         .expect_err("server keeps failing");
     assert!(err.error().is_some());
-    assert_eq!(err.unprocessed_puts(&table).expect("typed").len(), 60);
+    // A 500 says nothing definite: the failed call's 25 may have been
+    // written; the 35 never sent were not.
+    assert_eq!(err.maybe_written_puts(&table).expect("typed").len(), 25);
+    assert_eq!(err.unprocessed_puts(&table).expect("typed").len(), 35);
+    assert_eq!(err.len(), 60);
     local.faults().reset();
 }
 
@@ -285,4 +289,29 @@ async fn the_limiter_paces_multi_table_batches() {
     let mut found = batch.send().await.expect("read");
     assert_eq!(found.take(&slot).expect("typed").len(), 75);
     assert!(reads.available() < 1.0, "the reads were charged");
+}
+
+#[tokio::test]
+async fn a_key_written_twice_in_one_batch_is_rejected_before_sending() {
+    let (_local, table) = with_table::<Message>().await;
+    let items = messages(3);
+    let e = table
+        .batch_write(items.clone(), [key(&items[1])])
+        .send()
+        .await
+        .expect_err("one key twice");
+    let cause = e.error().expect("refused");
+    assert_eq!(cause.kind(), dynamo::ErrorKind::InvalidInput, "{cause:?}");
+    assert_eq!(cause.table_name(), Some("messages"));
+    let shown = cause.to_string();
+    assert!(shown.contains("writes 1 and 3"), "{shown}");
+    assert!(
+        !shown.contains(&items[1].subject),
+        "no key value in {shown}"
+    );
+    // Nothing was sent: every write comes back as not written.
+    assert_eq!(e.unprocessed_puts(&table).expect("typed").len(), 3);
+    assert_eq!(e.unprocessed_deletes(&table).expect("typed").len(), 1);
+    let stored = table.get(key(&items[0])).consistent().await.expect("get");
+    assert_eq!(stored, None);
 }

@@ -144,3 +144,44 @@ async fn a_batch_write_error_converts_into_error_with_its_leftovers() {
     assert_eq!(batch.len(), 5);
     assert_eq!(batch.unprocessed_puts(&table).expect("typed").len(), 5);
 }
+
+#[tokio::test]
+async fn subtract_decrements_an_unsigned_counter() {
+    let (_local, table) = with_table::<Message>().await;
+    let mut m = Message::new("f", "count");
+    m.views = 5;
+    table.put(&m).await.expect("put");
+    let after = table
+        .update(("f".into(), "count".into()))
+        .subtract(Message::VIEWS, 2u64)
+        .return_new()
+        .await
+        .expect("subtract")
+        .expect("item");
+    assert_eq!(after.views, 3);
+    // A set operand is not a number: rejected before sending.
+    let e = table
+        .update(("f".into(), "count".into()))
+        .subtract(
+            Message::TAGS,
+            std::collections::BTreeSet::from(["a".to_owned()]),
+        )
+        .send()
+        .await
+        .expect_err("a set");
+    assert_eq!(e.kind(), ErrorKind::Conversion, "{e:?}");
+    assert!(e.to_string().contains("subtract needs a number"), "{e}");
+}
+
+#[tokio::test]
+async fn an_update_without_actions_names_its_table() {
+    let (_local, table) = with_table::<Message>().await;
+    let e = table
+        .update(("f".into(), "none".into()))
+        .send()
+        .await
+        .expect_err("no action");
+    assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e:?}");
+    assert_eq!(e.table_name(), Some("messages"));
+    assert!(e.to_string().contains("messages"), "{e}");
+}

@@ -235,6 +235,27 @@ impl Error {
         ))
     }
 
+    /// A write found applied by a consistent read after its answer was lost:
+    /// its returned values are not known.
+    pub(crate) fn applied_unanswered(op: &str, cause: Error) -> Error {
+        Error::wrapping(ErrorKind::WriteApplied, cause).with_message(format!(
+            "{op} was applied by an attempt whose answer was lost (a consistent read found \
+             the written item), so the values it would have returned are unknown; do not send it again"
+        ))
+    }
+
+    /// True for a "may have been applied" whose last attempt failed a
+    /// condition: the condition may have failed on this call's own write.
+    pub(crate) fn is_maybe_applied_by_condition(&self) -> bool {
+        self.inner.kind == ErrorKind::MaybeApplied
+            && self
+                .inner
+                .source
+                .as_ref()
+                .and_then(|s| s.downcast_ref::<Error>())
+                .is_some_and(Error::is_conditional_check_failed)
+    }
+
     /// An error of `kind` caused by `cause`, keeping its status, request id
     /// and table.
     fn wrapping(kind: ErrorKind, cause: Error) -> Error {

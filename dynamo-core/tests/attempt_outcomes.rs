@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use dynamo_core::client::{Client, Credentials, RetryConfig};
 use dynamo_core::wire::*;
-use dynamo_core::{AttributeValue, ErrorKind, Item, Number};
+use dynamo_core::{AttributeValue, ErrorKind, FromAttribute, Item, Number};
 use http::{HeaderValue, Request, Response};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -376,4 +376,180 @@ async fn a_numeric_add_answered_500_is_a_maybe_and_a_throttled_one_is_retried() 
     server.engine().faults().throttle_next(1);
     client.update_item(&add_one("c")).await.expect("re-sent");
     assert_eq!(stored_count(&server, "c").await.as_deref(), Some("1"));
+}
+
+/// A versioned item of `outcomes`, written by hand as the derive would.
+#[derive(Debug, Clone, PartialEq)]
+struct Doc {
+    id: String,
+    body: String,
+    version: u64,
+}
+
+const BODY: dynamo_core::attr::Attr<Doc, String> =
+    dynamo_core::attr::Attr::new("Doc", "body", "body");
+
+impl dynamo_core::DynamoItem for Doc {
+    const TABLE_NAME: &'static str = TABLE;
+    const HASH_KEY: &'static str = "id";
+    const RANGE_KEY: Option<&'static str> = None;
+    const VERSION_ATTRIBUTE: Option<&'static str> = Some("version");
+    const ATTRIBUTES: &'static [&'static str] = &["id", "body", "version"];
+    type HashKey = String;
+    type RangeKey = dynamo_core::NoRangeKey;
+    type Key = String;
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+    fn key_to_wire(key: &String) -> Result<Key, dynamo_core::ConvertError> {
+        Ok(Key::hash(AttributeValue::S(key.clone())))
+    }
+    fn key_from_wire(key: &Key) -> Result<String, dynamo_core::ConvertError> {
+        String::from_attribute(key.hash_key_element.clone())
+    }
+    fn to_item(&self) -> Result<Item, dynamo_core::ConvertError> {
+        Ok(Item::from([
+            ("id".to_owned(), AttributeValue::S(self.id.clone())),
+            ("body".to_owned(), AttributeValue::S(self.body.clone())),
+            (
+                "version".to_owned(),
+                AttributeValue::N(Number::from(self.version)),
+            ),
+        ]))
+    }
+    fn from_attributes<S: dynamo_core::item::AttributeSource>(
+        mut item: S,
+    ) -> Result<Doc, dynamo_core::ConvertError> {
+        let mut take = |name| {
+            item.take(name)
+                .ok_or_else(dynamo_core::ConvertError::missing)
+        };
+        Ok(Doc {
+            id: String::from_attribute(take("id")?)?,
+            body: String::from_attribute(take("body")?)?,
+            version: u64::from_attribute(take("version")?)?,
+        })
+    }
+}
+
+fn docs(url: &str) -> dynamo_core::Table<Doc> {
+    dynamo_core::Connection::new(client(url, retry())).table::<Doc>()
+}
+
+fn doc(body: &str, version: u64) -> Doc {
+    Doc {
+        id: "d".into(),
+        body: body.into(),
+        version,
+    }
+}
+
+#[tokio::test]
+async fn a_versioned_put_failing_on_its_own_lost_write_is_settled_as_ok() {
+    let server = local().await;
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer]).await;
+    let table = docs(&proxy.url);
+    let mut item = doc("one", 0);
+    table
+        .save(&mut item)
+        .await
+        .expect("settled by a consistent read");
+    assert_eq!(item.version, 1);
+    // Sent, re-sent, then the consistent read.
+    assert_eq!(proxy.forwarded(), 3);
+    let back = stored(&server, "d").await.expect("stored");
+    assert_eq!(
+        back.get("version"),
+        Some(&AttributeValue::N(Number::from(1u8)))
+    );
+    // Asked for the old item, the call cannot know it: applied, not a maybe.
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer]).await;
+    let e = docs(&proxy.url)
+        .put(&doc("two", 1))
+        .return_old()
+        .await
+        .expect_err("the old item is unknown");
+    assert_eq!(e.kind(), ErrorKind::WriteApplied, "{e:?}");
+    assert_eq!(e.table_name(), Some(TABLE));
+}
+
+#[tokio::test]
+async fn a_conditional_write_that_someone_else_changed_stays_a_maybe() {
+    let server = local().await;
+    let direct = docs(&server.endpoint());
+    direct.put(&doc("theirs", 0)).await.expect("seed");
+    // Our put-if-new is lost then fails on the stored item, which is not ours.
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer]).await;
+    let e = client(&proxy.url, retry())
+        .put_item(&put(
+            "d",
+            Some(HashMap::from([(
+                "id".to_owned(),
+                ExpectedAttributeValue::absent(),
+            )])),
+            None,
+        ))
+        .await
+        .expect_err("exists");
+    // The Layer1 client does not settle; the typed table does.
+    assert_eq!(e.kind(), ErrorKind::MaybeApplied, "{e:?}");
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer]).await;
+    let e = docs(&proxy.url)
+        .put(&doc("mine", 0))
+        .await
+        .expect_err("the stored item is another's");
+    assert_eq!(e.kind(), ErrorKind::MaybeApplied, "{e:?}");
+    assert_eq!(proxy.forwarded(), 3, "the read ran");
+}
+
+#[tokio::test]
+async fn a_versioned_update_and_a_conditional_delete_failing_on_their_own_lost_write_are_ok() {
+    let server = local().await;
+    docs(&server.endpoint())
+        .put(&doc("one", 0))
+        .await
+        .expect("seed");
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer]).await;
+    docs(&proxy.url)
+        .update_from(&doc("one", 1))
+        .set(BODY, "two".to_owned())
+        .await
+        .expect("settled");
+    assert_eq!(proxy.forwarded(), 3);
+    let back = stored(&server, "d").await.expect("stored");
+    assert_eq!(
+        back.get("version"),
+        Some(&AttributeValue::N(Number::from(2u8)))
+    );
+    assert_eq!(back.get("body"), Some(&AttributeValue::S("two".into())));
+    // A conditional delete whose first copy deleted the item.
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer]).await;
+    let e = docs(&proxy.url)
+        .delete("d".into())
+        .condition(dynamo_core::expr::expect::equals(BODY, "two".to_owned()))
+        .await;
+    assert!(e.is_ok(), "{e:?}");
+    assert_eq!(stored(&server, "d").await, None);
+    assert_eq!(proxy.forwarded(), 3);
+}
+
+#[tokio::test]
+async fn batch_writes_in_a_call_whose_answers_were_lost_are_reported_as_maybe_written() {
+    let server = local().await;
+    // Every attempt of the call is applied and its answer lost.
+    let proxy = Proxy::start(server.local_addr(), &[Fault::LoseAnswer; 4]).await;
+    let table = docs(&proxy.url);
+    let e = table
+        .batch_write([doc("one", 0)], Vec::<String>::new())
+        .ignore_versions()
+        .send()
+        .await
+        .expect_err("no answer came back");
+    assert_eq!(e.error().map(|e| e.kind()), Some(ErrorKind::MaybeApplied));
+    assert_eq!(e.maybe_written_puts(&table).expect("fits"), [doc("one", 0)]);
+    assert!(e.unprocessed_puts(&table).expect("fits").is_empty());
+    assert_eq!(e.len(), 1);
+    assert!(e.to_string().contains("1 maybe written"), "{e}");
+    // It was in fact written.
+    assert!(stored(&server, "d").await.is_some());
 }

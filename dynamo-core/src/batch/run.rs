@@ -24,6 +24,9 @@ pub(super) enum Undone {
     Unprocessed,
     /// It was in the call that failed with the batch's hard error.
     InFailedCall,
+    /// It was in the call that failed after an attempt whose answer was lost
+    /// ([`crate::ErrorKind::MaybeApplied`]): it may have been written.
+    MaybeWritten,
     /// The batch stopped before sending it.
     NotSent,
 }
@@ -117,7 +120,12 @@ async fn run_calls<I: Call>(
             let output = match pending.send(client).await {
                 Ok(output) => output,
                 Err(e) => {
-                    give_up(pending, Undone::InFailedCall);
+                    let why = if e.kind() == crate::ErrorKind::MaybeApplied {
+                        Undone::MaybeWritten
+                    } else {
+                        Undone::InFailedCall
+                    };
+                    give_up(pending, why);
                     remaining.for_each(|call| give_up(call, Undone::NotSent));
                     return Err(e);
                 }

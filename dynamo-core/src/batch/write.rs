@@ -123,7 +123,8 @@ impl BatchWriteList {
     ///
     /// # Errors
     /// [`BatchWriteError`] holding every write not confirmed. Nothing is sent
-    /// when an item or key does not convert, or when a versioned type is put
+    /// when an item or key does not convert, when one key is written twice
+    /// (the service rejects that), or when a versioned type is put
     /// without [`BatchWriteList::ignore_versions`]: then every other write
     /// comes back as a leftover.
     pub async fn send(self) -> Result<(), BatchWriteError> {
@@ -137,7 +138,7 @@ impl BatchWriteList {
                 ))
                 .with_table(Some(&table)),
             ),
-            (None, _) => None,
+            (None, _) => duplicate(&self.writes),
         };
         if let Some(error) = refused {
             let leftovers = self
@@ -169,12 +170,48 @@ impl BatchWriteError {
         self.error.as_ref()
     }
 
-    /// Items of `table` that were not put.
+    /// Items of `table` that were definitely not put.
     ///
     /// # Errors
     /// A conversion error when an item does not fit `T`.
     pub fn unprocessed_puts<T: DynamoItem>(&self, table: &Table<T>) -> Result<Vec<T>, Error> {
-        self.of(table.name())
+        self.puts(table, false)
+    }
+
+    /// Keys of `table` that were definitely not deleted.
+    ///
+    /// # Errors
+    /// A conversion error when a key does not fit `T`.
+    pub fn unprocessed_deletes<T: DynamoItem>(
+        &self,
+        table: &Table<T>,
+    ) -> Result<Vec<T::Key>, Error> {
+        self.deletes(table, false)
+    }
+
+    /// Items of `table` in a call whose answer was lost: they may have been
+    /// put. Putting them again is harmless unless they are versioned.
+    ///
+    /// # Errors
+    /// A conversion error when an item does not fit `T`.
+    pub fn maybe_written_puts<T: DynamoItem>(&self, table: &Table<T>) -> Result<Vec<T>, Error> {
+        self.puts(table, true)
+    }
+
+    /// Keys of `table` in a call whose answer was lost: they may have been
+    /// deleted.
+    ///
+    /// # Errors
+    /// A conversion error when a key does not fit `T`.
+    pub fn maybe_written_deletes<T: DynamoItem>(
+        &self,
+        table: &Table<T>,
+    ) -> Result<Vec<T::Key>, Error> {
+        self.deletes(table, true)
+    }
+
+    fn puts<T: DynamoItem>(&self, table: &Table<T>, maybe: bool) -> Result<Vec<T>, Error> {
+        self.of(table.name(), maybe)
             .filter_map(|request| match request {
                 WriteRequest::Put(p) => Some(T::from_item(p.item.clone())),
                 WriteRequest::Delete(_) => None,
@@ -183,15 +220,8 @@ impl BatchWriteError {
             .collect()
     }
 
-    /// Keys of `table` that were not deleted.
-    ///
-    /// # Errors
-    /// A conversion error when a key does not fit `T`.
-    pub fn unprocessed_deletes<T: DynamoItem>(
-        &self,
-        table: &Table<T>,
-    ) -> Result<Vec<T::Key>, Error> {
-        self.of(table.name())
+    fn deletes<T: DynamoItem>(&self, table: &Table<T>, maybe: bool) -> Result<Vec<T::Key>, Error> {
+        self.of(table.name(), maybe)
             .filter_map(|request| match request {
                 WriteRequest::Delete(d) => Some(T::key_from_wire(&d.key)),
                 WriteRequest::Put(_) => None,
@@ -200,14 +230,21 @@ impl BatchWriteError {
             .collect()
     }
 
-    fn of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a WriteRequest> + 'a {
+    /// The requests of `table`: those that may have been written (`maybe`),
+    /// or those that definitely were not.
+    fn of<'a>(
+        &'a self,
+        table: &'a str,
+        maybe: bool,
+    ) -> impl Iterator<Item = &'a WriteRequest> + 'a {
         self.leftovers
             .iter()
-            .filter(move |l| l.table == table)
+            .filter(move |l| l.table == table && (l.why == Undone::MaybeWritten) == maybe)
             .map(|l| &l.request)
     }
 
-    /// Number of writes not done, over all tables.
+    /// Number of writes not confirmed (not written, or maybe written), over
+    /// all tables.
     pub fn len(&self) -> usize {
         self.leftovers.len()
     }
@@ -226,9 +263,15 @@ impl fmt::Display for BatchWriteError {
             .iter()
             .filter(|l| l.why == Undone::Unprocessed)
             .count();
+        let maybe = self
+            .leftovers
+            .iter()
+            .filter(|l| l.why == Undone::MaybeWritten)
+            .count();
         write!(
             f,
-            "batch write left {} writes undone ({unprocessed} unprocessed by the service)",
+            "batch write left {} writes unconfirmed ({unprocessed} unprocessed by the service, \
+             {maybe} maybe written by a call whose answer was lost)",
             self.leftovers.len()
         )?;
         if let Some(e) = &self.error {
@@ -306,7 +349,9 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
     /// # Errors
     /// As [`BatchWriteList::send`]; read the undone writes back with
     /// [`BatchWriteError::unprocessed_puts`] and
-    /// [`BatchWriteError::unprocessed_deletes`].
+    /// [`BatchWriteError::unprocessed_deletes`] (not written), and
+    /// [`BatchWriteError::maybe_written_puts`] and
+    /// [`BatchWriteError::maybe_written_deletes`] (in a call whose answer was lost).
     pub async fn send(self) -> Result<(), BatchWriteError> {
         let mut list = BatchWriteList::new(self.table.client().clone())
             .retry(self.retry)
@@ -315,4 +360,24 @@ impl<'a, T: DynamoItem> BatchWrite<'a, T> {
         list.ignore_versions = self.ignore_versions;
         list.send().await
     }
+}
+
+/// The service rejects a batch naming one key twice: an error naming the
+/// table and the positions (counted from 0, in the order added) of the first
+/// repeated key, never its value.
+fn duplicate(writes: &[PlannedWrite]) -> Option<Error> {
+    let mut seen = std::collections::HashMap::new();
+    for (at, w) in writes.iter().enumerate() {
+        if let Some(first) = seen.insert(plan::key_id(&w.table, &w.key), at) {
+            return Some(
+                Error::invalid_input(format!(
+                    "a batch write names one key of table `{}` twice (writes {first} and {at}, \
+                     counted from 0); the service rejects repeated keys in one batch",
+                    w.table
+                ))
+                .with_table(Some(&w.table)),
+            );
+        }
+    }
+    None
 }

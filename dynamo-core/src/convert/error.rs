@@ -218,3 +218,34 @@ mod tests {
         check::<ConvertError>();
     }
 }
+
+/// Only the category and place of a JSON error: serde_json's own text can
+/// quote the value that did not fit (`invalid type: string "..."`).
+impl From<serde_json::Error> for ConvertError {
+    fn from(e: serde_json::Error) -> ConvertError {
+        let what = match e.classify() {
+            serde_json::error::Category::Io => "could not be read",
+            serde_json::error::Category::Syntax => "is malformed",
+            serde_json::error::Category::Data => "does not fit the type",
+            serde_json::error::Category::Eof => "ends early",
+        };
+        let reason = format!("the JSON {what} (line {}, column {})", e.line(), e.column());
+        ConvertError::new(ConvertErrorKind::Json(reason))
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::ConvertError;
+
+    #[test]
+    fn a_json_error_names_no_value() {
+        let e = serde_json::from_str::<u32>("\"s3cret\"").expect_err("a string");
+        let shown = ConvertError::from(e).to_string();
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.starts_with("invalid JSON: the JSON does not fit the type"),
+            "{shown}"
+        );
+    }
+}

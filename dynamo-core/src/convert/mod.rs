@@ -325,12 +325,6 @@ version_impls!(
     i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
 );
 
-impl From<serde_json::Error> for ConvertError {
-    fn from(e: serde_json::Error) -> ConvertError {
-        ConvertError::new(ConvertErrorKind::Json(e.to_string()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,29 @@ pub fn add<T, V: Addable, R: Settable>(
     Actions::default().add(attr, value)
 }
 
+/// Subtracts from a number (absent counts as 0): an `ADD` of the negated
+/// amount, so it works on unsigned counters too. Like any numeric `ADD` it
+/// is not sent again after an attempt whose answer was lost. A set operand
+/// is a conversion error (use [`delete_elements`]).
+pub fn subtract<T, V: Addable, R: Settable>(
+    attr: Attr<T, V, R>,
+    value: impl ValueFor<V::Operand>,
+) -> Actions<T> {
+    Actions::default().subtract(attr, value)
+}
+
+/// The number `n` negated.
+fn negated(n: &crate::value::Number) -> Result<crate::value::Number, ConvertError> {
+    if n.is_zero() {
+        return Ok(n.clone());
+    }
+    let text = match n.as_str().strip_prefix('-') {
+        Some(positive) => positive.to_owned(),
+        None => format!("-{}", n.as_str()),
+    };
+    crate::value::Number::parse(&text).map_err(ConvertError::custom)
+}
+
 /// Removes the given members from a set attribute (the attribute goes away
 /// when no member is left). Removing an empty set does nothing.
 pub fn delete_elements<T, V: SetValue, R: Settable>(
@@ -105,6 +128,23 @@ impl<T> Actions<T> {
         let entry = value
             .into_attribute()
             .map(|v| v.map(|v| action(AttributeAction::Add, Some(v))));
+        self.with(attr.path(), entry)
+    }
+
+    /// Adds [`subtract`].
+    pub fn subtract<V: Addable, R: Settable>(
+        self,
+        attr: Attr<T, V, R>,
+        value: impl ValueFor<V::Operand>,
+    ) -> Self {
+        let entry = value.into_attribute().and_then(|v| match v {
+            Some(AttributeValue::N(n)) => Ok(Some(action(
+                AttributeAction::Add,
+                Some(AttributeValue::N(negated(&n)?)),
+            ))),
+            Some(_) => Err(ConvertError::custom("subtract needs a number")),
+            None => Ok(None),
+        });
         self.with(attr.path(), entry)
     }
 

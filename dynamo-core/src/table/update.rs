@@ -14,6 +14,7 @@ use crate::wire::{
     AttributeAction, AttributeValueUpdate, Expected, Op, ReturnValue, UpdateItemInput,
 };
 
+use super::write::settle;
 use super::{BoxFuture, Table, add_conditions, apply_version, to_typed, version_error};
 
 /// An UpdateItem; `.await` it, or pick what to return. Built by
@@ -65,7 +66,7 @@ impl<T: DynamoItem> Table<T> {
                     _ => Number::from(0u8),
                 },
                 Err(e) => {
-                    update.key = Err(Error::conversion(e));
+                    update.key = Err(Error::conversion(e).with_table(Some(self.name())));
                     Number::from(0u8)
                 }
             });
@@ -93,6 +94,17 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         value: impl ValueFor<V::Operand>,
     ) -> Update<'a, T> {
         self.actions = self.actions.add(attr, value);
+        self
+    }
+
+    /// Subtracts from a number, unsigned counters included (an `ADD` of the
+    /// negated amount; see [`crate::expr::update::subtract`]).
+    pub fn subtract<V: Addable, R: Settable>(
+        mut self,
+        attr: Attr<T, V, R>,
+        value: impl ValueFor<V::Operand>,
+    ) -> Update<'a, T> {
+        self.actions = self.actions.subtract(attr, value);
         self
     }
 
@@ -181,9 +193,11 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             .into_wire()
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
         let mut expected = self.expected?;
+        let checked_version = self.version.clone();
         let versioned = version_update::<T>(self.version, &mut updates, &mut expected);
         if updates.is_empty() {
-            return Err(Error::invalid_input("an update needs at least one action"));
+            return Err(Error::invalid_input("an update needs at least one action")
+                .with_table(Some(self.table.name())));
         }
         let input = UpdateItemInput {
             table_name: self.table.name().to_owned(),
@@ -196,6 +210,22 @@ impl<'a, T: DynamoItem> Update<'a, T> {
         let out = match out {
             Ok(out) => out,
             Err(e) => {
+                let next = checked_version
+                    .filter(|_| versioned)
+                    .map(|v| v.checked_add(&Number::from(1u8)));
+                let written = |stored: Option<&Item>| {
+                    let next = match next {
+                        Some(Ok(n)) => Some(n),
+                        Some(Err(_)) => return false,
+                        None => None,
+                    };
+                    stored.is_some_and(|s| wrote::<T>(s, &input.attribute_updates, next.as_ref()))
+                };
+                let e = match settle(self.table, Op::UpdateItem, e, &input.key, written).await {
+                    Ok(_) if return_values == ReturnValue::None => return Ok(None),
+                    Ok(lost) => return Err(Error::applied_unanswered(Op::UpdateItem.name(), lost)),
+                    Err(e) => e,
+                };
                 let expected = input.expected.as_ref();
                 return Err(version_error(self.table, e, versioned, &input.key, expected).await);
             }
@@ -204,6 +234,27 @@ impl<'a, T: DynamoItem> Update<'a, T> {
             .charge(Op::UpdateItem, out.consumed_capacity_units);
         Ok(out.attributes)
     }
+}
+
+/// Whether `stored` is what `updates` made of the item: every PUT value
+/// stored, every removed attribute gone, the version (when checked) at
+/// `next`. Any other action cannot be told from the stored item.
+fn wrote<T: DynamoItem>(
+    stored: &Item,
+    updates: &HashMap<String, AttributeValueUpdate>,
+    next: Option<&Number>,
+) -> bool {
+    updates.iter().all(|(attr, update)| {
+        let action = update.action.unwrap_or(AttributeAction::Put);
+        match (action, &update.value) {
+            _ if Some(attr.as_str()) == T::VERSION_ATTRIBUTE && next.is_some() => {
+                matches!(stored.get(attr), Some(AttributeValue::N(n)) if Some(n) == next)
+            }
+            (AttributeAction::Put, Some(v)) => stored.get(attr) == Some(v),
+            (AttributeAction::Delete, None) => !stored.contains_key(attr),
+            _ => false,
+        }
+    })
 }
 
 /// Adds the version check and increment when `T` is versioned and a version

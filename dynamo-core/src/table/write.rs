@@ -7,8 +7,8 @@ use crate::expr::expect::Expect;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
-    DeleteItemInput, Expected, ExpectedAttributeValue, Op, PutItemInput, ReturnValue,
-    WriteItemOutput,
+    DeleteItemInput, Expected, ExpectedAttributeValue, GetItemInput, Key, Op, PutItemInput,
+    ReturnValue, WriteItemOutput,
 };
 
 use super::{
@@ -109,7 +109,8 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             .item
             .to_item()
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
-        let versioned = version_put::<T>(&mut item, &mut expected)?;
+        let versioned = version_put::<T>(&mut item, &mut expected)
+            .map_err(|e| e.with_table(Some(self.table.name())))?;
         if self.if_new {
             expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
         }
@@ -125,6 +126,14 @@ impl<'a, T: DynamoItem> Put<'a, T> {
             Err(e) => {
                 let Some(key) = key_of_item::<T>(&input.item) else {
                     return Err(e);
+                };
+                let written = |stored: Option<&Item>| stored == Some(&input.item);
+                let e = match settle(self.table, Op::PutItem, e, &key, written).await {
+                    Ok(_) if return_values == ReturnValue::None => {
+                        return Ok((WriteItemOutput::default(), input.item));
+                    }
+                    Ok(lost) => return Err(Error::applied_unanswered(Op::PutItem.name(), lost)),
+                    Err(e) => e,
                 };
                 let expected = input.expected.as_ref();
                 return Err(version_error(self.table, e, versioned, &key, expected).await);
@@ -211,7 +220,17 @@ impl<'a, T: DynamoItem> Delete<'a, T> {
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
-        let out = self.table.client().delete_item(&input).await?;
+        let out = match self.table.client().delete_item(&input).await {
+            Ok(out) => out,
+            Err(e) => {
+                let gone = |stored: Option<&Item>| stored.is_none();
+                return match settle(self.table, Op::DeleteItem, e, &input.key, gone).await {
+                    Ok(_) if return_values == ReturnValue::None => Ok(WriteItemOutput::default()),
+                    Ok(lost) => Err(Error::applied_unanswered(Op::DeleteItem.name(), lost)),
+                    Err(e) => Err(e),
+                };
+            }
+        };
         self.table
             .charge(Op::DeleteItem, out.consumed_capacity_units);
         Ok(out)
@@ -223,5 +242,39 @@ impl<'a, T: DynamoItem> IntoFuture for Delete<'a, T> {
     type IntoFuture = BoxFuture<'a, Result<(), Error>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// Settles a conditional write of `key` whose re-send failed its condition
+/// after an attempt whose answer was lost ([`Error::is_maybe_applied_by_condition`]):
+/// a consistent read finds whether the stored item is the one this call
+/// wrote (`written`). `Ok(e)` when it is (`e` then only tells how the
+/// answer was lost); otherwise, or when the read fails, `Err(e)` as it was.
+pub(super) async fn settle<T: DynamoItem>(
+    table: &Table<T>,
+    op: Op,
+    e: Error,
+    key: &Key,
+    written: impl FnOnce(Option<&Item>) -> bool,
+) -> Result<Error, Error> {
+    if !e.is_maybe_applied_by_condition() {
+        return Err(e);
+    }
+    let read = GetItemInput {
+        table_name: table.name().to_owned(),
+        key: key.clone(),
+        attributes_to_get: None,
+        consistent_read: Some(true),
+    };
+    match table.client().get_item(&read).await {
+        Ok(out) if written(out.item.as_ref()) => {
+            tracing::debug!(
+                table = table.name(),
+                operation = op.name(),
+                "a consistent read found this call's write applied"
+            );
+            Ok(e)
+        }
+        _ => Err(e),
     }
 }

@@ -82,9 +82,19 @@ fn resend_of_write(
     expected: Option<&Expected>,
     updates: Option<&HashMap<String, AttributeValueUpdate>>,
 ) -> Resend {
+    // A numeric ADD is safe to send again only when a condition on that same
+    // attribute pins its old value (equals, or absent: a version check),
+    // which the first copy's ADD then makes false.
+    let guarded = |attr: &str| {
+        expected
+            .and_then(|e| e.get(attr))
+            .is_some_and(|c| c.value.is_some() || c.exists == Some(false))
+    };
     let numeric_add = updates.is_some_and(|u| {
-        u.values().any(|u| {
-            u.action == Some(AttributeAction::Add) && matches!(u.value, Some(AttributeValue::N(_)))
+        u.iter().any(|(attr, u)| {
+            u.action == Some(AttributeAction::Add)
+                && matches!(u.value, Some(AttributeValue::N(_)))
+                && !guarded(attr)
         })
     });
     if numeric_add {
