@@ -483,10 +483,10 @@ fn leftovers(
     e: &dynamo_core::batch::BatchWriteError,
     table: &Table<Doc>,
 ) -> (HashSet<String>, HashSet<String>) {
-    let unwritten = e.unprocessed_puts(table).expect("leftovers decode");
+    let ids = |docs: Vec<Doc>| docs.into_iter().map(|d| d.id).collect();
     (
-        unwritten.into_iter().map(|d| d.id).collect(),
-        HashSet::new(),
+        ids(e.unprocessed_puts(table).expect("leftovers decode")),
+        ids(e.maybe_written_puts(table).expect("leftovers decode")),
     )
 }
 

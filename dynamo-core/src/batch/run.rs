@@ -24,8 +24,10 @@ pub(super) enum Undone {
     Unprocessed,
     /// It was in the call that failed with the batch's hard error.
     InFailedCall,
-    /// It was in the call that failed after an attempt whose answer was lost
-    /// ([`crate::ErrorKind::MaybeApplied`]): it may have been written.
+    /// It was in a call that may have been applied, or was applied with an
+    /// answer that could not be read ([`crate::ErrorKind::MaybeApplied`],
+    /// [`crate::ErrorKind::WriteApplied`]: a lost answer, a wrong CRC): it
+    /// may have been written, or listed as unprocessed in the lost answer.
     MaybeWritten,
     /// The batch stopped before sending it.
     NotSent,
@@ -120,7 +122,11 @@ async fn run_calls<I: Call>(
             let output = match pending.send(client).await {
                 Ok(output) => output,
                 Err(e) => {
-                    let why = if e.kind() == crate::ErrorKind::MaybeApplied {
+                    let applied = [
+                        crate::ErrorKind::MaybeApplied,
+                        crate::ErrorKind::WriteApplied,
+                    ];
+                    let why = if applied.contains(&e.kind()) {
                         Undone::MaybeWritten
                     } else {
                         Undone::InFailedCall
