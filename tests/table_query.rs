@@ -330,3 +330,34 @@ async fn scan_and_query_survive_a_bad_item() {
     assert_eq!(page.failed.len(), 1);
     check_bad(&page.failed[0]);
 }
+
+#[tokio::test]
+async fn streams_and_pages_start_from_a_cursor() {
+    let (_local, table) = seeded().await;
+    let first = table
+        .query("f".to_owned())
+        .page_size(25)
+        .page(None)
+        .await
+        .expect("first page");
+    let cursor = first.next.expect("a cursor");
+    let rest: Vec<Message> = table
+        .query("f".to_owned())
+        .start(cursor.clone())
+        .stream()
+        .try_collect()
+        .await
+        .expect("rest");
+    assert_eq!(rest.len(), 35);
+    assert_eq!(rest[0].subject, "s25");
+    let pages: Vec<_> = table
+        .query("f".to_owned())
+        .page_size(20)
+        .start(cursor)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let counts: Vec<u64> = pages.iter().map(|p| p.count).collect();
+    assert_eq!(counts[..2], [20, 15]);
+}

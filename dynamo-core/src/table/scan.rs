@@ -144,6 +144,8 @@ struct Paging<T> {
     limit: Option<u64>,
     /// Items per call (the service's `Limit`).
     page_size: Option<u32>,
+    /// Where [`Paging::pages`] starts (None: the beginning).
+    start: Option<Key>,
 }
 
 impl<T: DynamoItem> Paging<T> {
@@ -189,9 +191,10 @@ impl<T: DynamoItem> Paging<T> {
             delivered: u64,
             done: bool,
         }
+        let start = self.start.clone();
         let state = State {
             paging: self,
-            start: None,
+            start,
             delivered: 0,
             done: false,
         };
@@ -275,6 +278,14 @@ macro_rules! paging_methods {
                     self.paging.request = Err(Error::invalid_input("page size must be at least 1"));
                 }
                 self.paging.page_size = Some(n);
+                self
+            }
+
+            /// Makes [`Self::pages`], [`Self::stream`] and [`Self::all`]
+            /// start after `cursor` (a page's [`Page::next`]) instead of at
+            /// the beginning.
+            pub fn start(mut self, cursor: Cursor<T>) -> $builder<T> {
+                self.paging.start = Some(cursor.into_wire());
                 self
             }
 
@@ -389,6 +400,7 @@ impl<T: DynamoItem> Table<T> {
                 request,
                 limit: None,
                 page_size: None,
+                start: None,
             },
         }
     }
@@ -408,6 +420,7 @@ impl<T: DynamoItem> Table<T> {
                 })),
                 limit: None,
                 page_size: None,
+                start: None,
             },
         }
     }
