@@ -155,3 +155,55 @@ async fn update_throughput_waits_until_active() {
         .await;
     assert_eq!(bad.expect_err("zero").kind(), ErrorKind::InvalidInput);
 }
+
+#[tokio::test]
+async fn two_tables_of_one_type_under_runtime_names() {
+    let local = local().await;
+    let prod = local
+        .conn
+        .create_table_named::<Message>("prod-messages", Throughput::new(5, 5))
+        .await
+        .expect("prod created");
+    let test = local
+        .conn
+        .create_table_named::<Message>("test-messages", Throughput::new(5, 5))
+        .await
+        .expect("test created");
+    assert_eq!(prod.name(), "prod-messages");
+    prod.put(&Message::new("f", "only in prod"))
+        .await
+        .expect("put");
+    let key = ("f".to_owned(), "only in prod".to_owned());
+    assert!(
+        prod.get(key.clone())
+            .consistent()
+            .await
+            .expect("get")
+            .is_some()
+    );
+    assert!(
+        test.get(key.clone())
+            .consistent()
+            .await
+            .expect("get")
+            .is_none()
+    );
+    let again = local
+        .conn
+        .get_table_named::<Message>("prod-messages")
+        .await
+        .expect("prod found");
+    assert_eq!(again.scan().all().await.expect("scan").len(), 1);
+    let missing = local.conn.get_table_named::<Message>("messages").await;
+    assert!(
+        missing
+            .expect_err("no table of T's own name")
+            .is_not_found()
+    );
+    let e = local
+        .conn
+        .get_table_named::<Account>("prod-messages")
+        .await
+        .expect_err("schema differs");
+    assert!(e.to_string().contains("prod-messages"), "{e}");
+}

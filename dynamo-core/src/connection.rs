@@ -240,20 +240,33 @@ impl Connection {
         &self,
         throughput: Throughput,
     ) -> Result<Table<T>, Error> {
+        self.create_table_named(T::TABLE_NAME, throughput).await
+    }
+
+    /// Like [`Connection::create_table`], under the name `name` (e.g.
+    /// `prod-messages`) instead of `T`'s.
+    ///
+    /// # Errors
+    /// As [`Connection::create_table`].
+    pub async fn create_table_named<T: DynamoItem>(
+        &self,
+        name: &str,
+        throughput: Throughput,
+    ) -> Result<Table<T>, Error> {
         let input = CreateTableInput {
-            table_name: T::TABLE_NAME.to_owned(),
+            table_name: name.to_owned(),
             key_schema: T::key_schema(),
             provisioned_throughput: throughput.to_wire()?,
         };
         self.client.create_table(&input).await?;
         let description = self
-            .wait_for(T::TABLE_NAME, |s| s == Some(TableStatus::Active))
+            .wait_for(name, |s| s == Some(TableStatus::Active))
             .await?;
         let info = description
             .as_ref()
             .map(TableInfo::from_description)
             .unwrap_or_default();
-        Ok(Table::new(self.client.clone(), info))
+        Ok(Table::named(self.client.clone(), name.to_owned(), info))
     }
 
     /// A handle on `T`'s existing table, after one DescribeTable call that
@@ -262,14 +275,22 @@ impl Connection {
     /// # Errors
     /// Not found, a schema mismatch (naming both schemas), and the client's errors.
     pub async fn get_table<T: DynamoItem>(&self) -> Result<Table<T>, Error> {
-        let description = self.describe_table(T::TABLE_NAME).await?;
+        self.get_table_named(T::TABLE_NAME).await
+    }
+
+    /// Like [`Connection::get_table`], for the table named `name`.
+    ///
+    /// # Errors
+    /// As [`Connection::get_table`].
+    pub async fn get_table_named<T: DynamoItem>(&self, name: &str) -> Result<Table<T>, Error> {
+        let description = self.describe_table(name).await?;
         let expected = T::key_schema();
         match &description.key_schema {
             Some(remote) if *remote == expected => {}
             remote => {
                 return Err(Error::invalid_input(format!(
                     "table {} has key schema {}, but {} expects {}",
-                    T::TABLE_NAME,
+                    name,
                     remote
                         .as_ref()
                         .map_or_else(|| "(none)".to_owned(), describe_schema),
@@ -278,8 +299,9 @@ impl Connection {
                 )));
             }
         }
-        Ok(Table::new(
+        Ok(Table::named(
             self.client.clone(),
+            name.to_owned(),
             TableInfo::from_description(&description),
         ))
     }
