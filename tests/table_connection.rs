@@ -207,3 +207,32 @@ async fn two_tables_of_one_type_under_runtime_names() {
         .expect_err("schema differs");
     assert!(e.to_string().contains("prod-messages"), "{e}");
 }
+
+#[tokio::test]
+async fn a_table_prefix_names_every_typed_table() {
+    let local = local().await;
+    let prod = local.conn.clone().with_table_prefix("prod-");
+    assert_eq!(prod.table_name_of::<Message>(), "prod-messages");
+    let table = prod
+        .create_table::<Message>(Throughput::new(5, 5))
+        .await
+        .expect("created");
+    assert_eq!(table.name(), "prod-messages");
+    let names: Vec<String> = local.conn.list_tables().await.expect("list");
+    assert_eq!(names, ["prod-messages"]);
+    table
+        .batch_write([Message::new("f", "a"), Message::new("f", "b")], [])
+        .send()
+        .await
+        .expect("batch");
+    let page = prod
+        .table::<Message>()
+        .query("f".to_owned())
+        .page(None)
+        .await;
+    assert_eq!(page.expect("query").items.len(), 2);
+    let again = prod.get_table::<Message>().await.expect("found");
+    assert_eq!(again.name(), "prod-messages");
+    let unprefixed = local.conn.get_table::<Message>().await;
+    assert!(unprefixed.expect_err("no messages table").is_not_found());
+}

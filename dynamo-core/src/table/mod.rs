@@ -114,11 +114,6 @@ impl<T> fmt::Debug for Table<T> {
 }
 
 impl<T: DynamoItem> Table<T> {
-    /// A handle named after `T`'s table, without calling the service.
-    pub(crate) fn new(client: Client, info: TableInfo) -> Table<T> {
-        Table::named(client, T::TABLE_NAME.to_owned(), info)
-    }
-
     /// A handle on a table of another name holding `T` items.
     pub(crate) fn named(client: Client, name: String, info: TableInfo) -> Table<T> {
         Table {
