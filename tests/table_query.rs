@@ -329,6 +329,21 @@ async fn scan_and_query_survive_a_bad_item() {
     assert_eq!(page.items.len(), 60);
     assert_eq!(page.failed.len(), 1);
     check_bad(&page.failed[0]);
+    let raw = table
+        .query("f".to_owned())
+        .raw_page(None)
+        .await
+        .expect("raw page");
+    assert_eq!(raw.items.len(), 61);
+    let bad = raw
+        .items
+        .iter()
+        .find(|i| i.get("subject") == Some(&dynamo::AttributeValue::S("s30x".into())))
+        .expect("the bad item, raw");
+    assert_eq!(
+        bad.get("views"),
+        Some(&dynamo::AttributeValue::S("secret-views".into()))
+    );
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use crate::batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
 pub use read::Get;
-pub use scan::{BadItem, Page, Query, Scan};
+pub use scan::{BadItem, Page, Query, RawPage, Scan};
 pub use update::{Update, UpdateReturn};
 pub use write::{Delete, Put};
 

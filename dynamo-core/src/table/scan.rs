@@ -33,6 +33,16 @@ pub struct Page<T> {
     pub next: Option<Cursor<T>>,
 }
 
+/// One page of a query or scan read as raw items, whether or not they fit
+/// `T`: for finding and repairing stored data.
+#[derive(Debug)]
+pub struct RawPage<T> {
+    /// The page's items as stored.
+    pub items: Vec<crate::Item>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor<T>>,
+}
+
 /// The request of either kind.
 #[derive(Clone)]
 enum Request {
@@ -184,6 +194,31 @@ impl<T: DynamoItem> Paging<T> {
         self.fetch(&request).await
     }
 
+    async fn raw_page(self, start: Option<Cursor<T>>) -> Result<RawPage<T>, Error> {
+        let limit = self.per_call_limit(0);
+        let mut request = self.request?;
+        request.set_start(start.map(Cursor::into_wire));
+        request.set_limit(limit);
+        if let Some(l) = self.table.limiter() {
+            l.ready().await;
+        }
+        let client = self.table.client();
+        let table = Some(self.table.name());
+        let (operation, page): (Op, ItemsPage<crate::Item>) = match &request {
+            Request::Query(q) => (Op::Query, client.call_items(q, table).await?),
+            Request::Scan(s) => (Op::Scan, client.call_items(s, table).await?),
+        };
+        self.table.charge(operation, page.consumed_capacity_units);
+        Ok(RawPage {
+            items: page.items.unwrap_or_default(),
+            next: page
+                .last_evaluated_key
+                .map(Cursor::from_key)
+                .transpose()
+                .map_err(|e| e.with_table(table))?,
+        })
+    }
+
     fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
         struct State<T> {
             paging: Paging<T>,
@@ -314,6 +349,16 @@ macro_rules! paging_methods {
             /// not fit `T`.
             pub async fn page(self, start: Option<Cursor<T>>) -> Result<Page<T>, Error> {
                 self.paging.page(start).await
+            }
+
+            /// Fetches one page as raw items (see [`RawPage`]), starting
+            /// after `start`: items that do not fit `T` can be read and
+            /// repaired.
+            ///
+            /// # Errors
+            /// The client's errors.
+            pub async fn raw_page(self, start: Option<Cursor<T>>) -> Result<RawPage<T>, Error> {
+                self.paging.raw_page(start).await
             }
 
             /// All pages, fetched one at a time as the stream is polled.
