@@ -155,3 +155,84 @@ async fn update_throughput_waits_until_active() {
         .await;
     assert_eq!(bad.expect_err("zero").kind(), ErrorKind::InvalidInput);
 }
+
+#[tokio::test]
+async fn two_tables_of_one_type_under_runtime_names() {
+    let local = local().await;
+    let prod = local
+        .conn
+        .create_table_named::<Message>("prod-messages", Throughput::new(5, 5))
+        .await
+        .expect("prod created");
+    let test = local
+        .conn
+        .create_table_named::<Message>("test-messages", Throughput::new(5, 5))
+        .await
+        .expect("test created");
+    assert_eq!(prod.name(), "prod-messages");
+    prod.put(&Message::new("f", "only in prod"))
+        .await
+        .expect("put");
+    let key = ("f".to_owned(), "only in prod".to_owned());
+    assert!(
+        prod.get(key.clone())
+            .consistent()
+            .await
+            .expect("get")
+            .is_some()
+    );
+    assert!(
+        test.get(key.clone())
+            .consistent()
+            .await
+            .expect("get")
+            .is_none()
+    );
+    let again = local
+        .conn
+        .get_table_named::<Message>("prod-messages")
+        .await
+        .expect("prod found");
+    assert_eq!(again.scan().all().await.expect("scan").len(), 1);
+    let missing = local.conn.get_table_named::<Message>("messages").await;
+    assert!(
+        missing
+            .expect_err("no table of T's own name")
+            .is_not_found()
+    );
+    let e = local
+        .conn
+        .get_table_named::<Account>("prod-messages")
+        .await
+        .expect_err("schema differs");
+    assert!(e.to_string().contains("prod-messages"), "{e}");
+}
+
+#[tokio::test]
+async fn a_table_prefix_names_every_typed_table() {
+    let local = local().await;
+    let prod = local.conn.clone().with_table_prefix("prod-");
+    assert_eq!(prod.table_name_of::<Message>(), "prod-messages");
+    let table = prod
+        .create_table::<Message>(Throughput::new(5, 5))
+        .await
+        .expect("created");
+    assert_eq!(table.name(), "prod-messages");
+    let names: Vec<String> = local.conn.list_tables().await.expect("list");
+    assert_eq!(names, ["prod-messages"]);
+    table
+        .batch_write([Message::new("f", "a"), Message::new("f", "b")], [])
+        .send()
+        .await
+        .expect("batch");
+    let page = prod
+        .table::<Message>()
+        .query("f".to_owned())
+        .page(None)
+        .await;
+    assert_eq!(page.expect("query").items.len(), 2);
+    let again = prod.get_table::<Message>().await.expect("found");
+    assert_eq!(again.name(), "prod-messages");
+    let unprefixed = local.conn.get_table::<Message>().await;
+    assert!(unprefixed.expect_err("no messages table").is_not_found());
+}

@@ -254,3 +254,125 @@ async fn builder_errors_keep_their_kind() {
     let err = table.scan().page_size(0).count().await.expect_err("zero");
     assert_eq!(err.kind(), dynamo::ErrorKind::InvalidInput);
 }
+
+/// Stores, through the Layer1 client, a message of forum "f" whose `views`
+/// is a string: it does not fit `Message`.
+async fn store_bad_message(table: &Table<Message>) {
+    use dynamo::AttributeValue;
+    use dynamo::wire::PutItemInput;
+    let mut item = dynamo::Item::new();
+    item.insert("forum_name".into(), AttributeValue::S("f".into()));
+    item.insert("subject".into(), AttributeValue::S("s30x".into()));
+    item.insert("SentBy".into(), AttributeValue::S("secret-sender".into()));
+    item.insert("views".into(), AttributeValue::S("secret-views".into()));
+    let input = PutItemInput {
+        table_name: table.name().to_owned(),
+        item,
+        expected: None,
+        return_values: None,
+    };
+    table
+        .client()
+        .put_item(&input)
+        .await
+        .expect("bad item stored");
+}
+
+fn check_bad(e: &dynamo::Error) {
+    assert_eq!(e.kind(), dynamo::ErrorKind::Conversion);
+    assert_eq!(e.table_name(), Some("messages"));
+    let key = e.item_key().expect("the bad item's key");
+    assert_eq!(
+        key.range_key_element,
+        Some(dynamo::AttributeValue::S("s30x".into()))
+    );
+    let shown = e.to_string();
+    assert!(shown.contains("views"), "{shown}");
+    assert!(!shown.contains("secret"), "{shown}");
+}
+
+#[tokio::test]
+async fn scan_and_query_survive_a_bad_item() {
+    let (_local, table) = seeded().await;
+    store_bad_message(&table).await;
+    for (expected, results) in [
+        (
+            100,
+            table.scan().page_size(7).stream().collect::<Vec<_>>().await,
+        ),
+        (
+            60,
+            table
+                .query("f".to_owned())
+                .page_size(7)
+                .stream()
+                .collect::<Vec<_>>()
+                .await,
+        ),
+    ] {
+        let (good, bad): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+        assert_eq!(good.len(), expected);
+        assert_eq!(bad.len(), 1);
+        check_bad(bad[0].as_ref().expect_err("bad"));
+    }
+    let e = table
+        .scan()
+        .all()
+        .await
+        .expect_err("all reports the bad item");
+    check_bad(&e);
+    let page = table
+        .query("f".to_owned())
+        .page(None)
+        .await
+        .expect("a page with a bad item still arrives");
+    assert_eq!(page.items.len(), 60);
+    assert_eq!(page.failed.len(), 1);
+    check_bad(&page.failed[0]);
+    let raw = table
+        .query("f".to_owned())
+        .raw_page(None)
+        .await
+        .expect("raw page");
+    assert_eq!(raw.items.len(), 61);
+    let bad = raw
+        .items
+        .iter()
+        .find(|i| i.get("subject") == Some(&dynamo::AttributeValue::S("s30x".into())))
+        .expect("the bad item, raw");
+    assert_eq!(
+        bad.get("views"),
+        Some(&dynamo::AttributeValue::S("secret-views".into()))
+    );
+}
+
+#[tokio::test]
+async fn streams_and_pages_start_from_a_cursor() {
+    let (_local, table) = seeded().await;
+    let first = table
+        .query("f".to_owned())
+        .page_size(25)
+        .page(None)
+        .await
+        .expect("first page");
+    let cursor = first.next.expect("a cursor");
+    let rest: Vec<Message> = table
+        .query("f".to_owned())
+        .start(cursor.clone())
+        .stream()
+        .try_collect()
+        .await
+        .expect("rest");
+    assert_eq!(rest.len(), 35);
+    assert_eq!(rest[0].subject, "s25");
+    let pages: Vec<_> = table
+        .query("f".to_owned())
+        .page_size(20)
+        .start(cursor)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let counts: Vec<u64> = pages.iter().map(|p| p.count).collect();
+    assert_eq!(counts[..2], [20, 15]);
+}

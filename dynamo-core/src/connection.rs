@@ -62,6 +62,8 @@ impl Throughput {
 pub struct Connection {
     client: Client,
     wait_timeout: Duration,
+    /// Put before `T::TABLE_NAME` for every typed table (default empty).
+    table_prefix: String,
 }
 
 impl Connection {
@@ -70,6 +72,7 @@ impl Connection {
         Connection {
             client,
             wait_timeout: Duration::from_secs(600),
+            table_prefix: String::new(),
         }
     }
 
@@ -171,6 +174,29 @@ impl Connection {
         self
     }
 
+    /// This connection with `prefix` put before every typed table's name
+    /// (`prod-` makes `messages` `prod-messages`) in [`Connection::table`],
+    /// [`Connection::create_table`] and [`Connection::get_table`], so every
+    /// operation, batch and query on those handles uses the prefixed name.
+    /// Names given explicitly (`*_named`, `table_from_schema`) are used as
+    /// they are.
+    ///
+    /// ```no_run
+    /// # fn run(conn: dynamo_core::Connection) {
+    /// let prod = conn.with_table_prefix("prod-");
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_table_prefix(mut self, prefix: impl Into<String>) -> Connection {
+        self.table_prefix = prefix.into();
+        self
+    }
+
+    /// The name `T`'s table has on this connection.
+    pub fn table_name_of<T: DynamoItem>(&self) -> String {
+        format!("{}{}", self.table_prefix, T::TABLE_NAME)
+    }
+
     /// How long table changes are waited for (default 10 minutes).
     pub fn with_wait_timeout(mut self, timeout: Duration) -> Connection {
         self.wait_timeout = timeout;
@@ -240,20 +266,34 @@ impl Connection {
         &self,
         throughput: Throughput,
     ) -> Result<Table<T>, Error> {
+        self.create_table_named(&self.table_name_of::<T>(), throughput)
+            .await
+    }
+
+    /// Like [`Connection::create_table`], under the name `name` (e.g.
+    /// `prod-messages`) instead of `T`'s.
+    ///
+    /// # Errors
+    /// As [`Connection::create_table`].
+    pub async fn create_table_named<T: DynamoItem>(
+        &self,
+        name: &str,
+        throughput: Throughput,
+    ) -> Result<Table<T>, Error> {
         let input = CreateTableInput {
-            table_name: T::TABLE_NAME.to_owned(),
+            table_name: name.to_owned(),
             key_schema: T::key_schema(),
             provisioned_throughput: throughput.to_wire()?,
         };
         self.client.create_table(&input).await?;
         let description = self
-            .wait_for(T::TABLE_NAME, |s| s == Some(TableStatus::Active))
+            .wait_for(name, |s| s == Some(TableStatus::Active))
             .await?;
         let info = description
             .as_ref()
             .map(TableInfo::from_description)
             .unwrap_or_default();
-        Ok(Table::new(self.client.clone(), info))
+        Ok(Table::named(self.client.clone(), name.to_owned(), info))
     }
 
     /// A handle on `T`'s existing table, after one DescribeTable call that
@@ -262,14 +302,22 @@ impl Connection {
     /// # Errors
     /// Not found, a schema mismatch (naming both schemas), and the client's errors.
     pub async fn get_table<T: DynamoItem>(&self) -> Result<Table<T>, Error> {
-        let description = self.describe_table(T::TABLE_NAME).await?;
+        self.get_table_named(&self.table_name_of::<T>()).await
+    }
+
+    /// Like [`Connection::get_table`], for the table named `name`.
+    ///
+    /// # Errors
+    /// As [`Connection::get_table`].
+    pub async fn get_table_named<T: DynamoItem>(&self, name: &str) -> Result<Table<T>, Error> {
+        let description = self.describe_table(name).await?;
         let expected = T::key_schema();
         match &description.key_schema {
             Some(remote) if *remote == expected => {}
             remote => {
                 return Err(Error::invalid_input(format!(
                     "table {} has key schema {}, but {} expects {}",
-                    T::TABLE_NAME,
+                    name,
                     remote
                         .as_ref()
                         .map_or_else(|| "(none)".to_owned(), describe_schema),
@@ -278,8 +326,9 @@ impl Connection {
                 )));
             }
         }
-        Ok(Table::new(
+        Ok(Table::named(
             self.client.clone(),
+            name.to_owned(),
             TableInfo::from_description(&description),
         ))
     }
@@ -288,7 +337,11 @@ impl Connection {
     /// status, item count, size and throughput stay unknown until
     /// [`Table::refresh`].
     pub fn table<T: DynamoItem>(&self) -> Table<T> {
-        Table::new(self.client.clone(), TableInfo::default())
+        Table::named(
+            self.client.clone(),
+            self.table_name_of::<T>(),
+            TableInfo::default(),
+        )
     }
 
     /// Like [`Connection::table`], for a table of another name holding `T`

@@ -464,6 +464,23 @@ impl StdError for Error {
     }
 }
 
+impl Error {
+    /// A stored item that does not fit its type; `reason` names attributes,
+    /// never values.
+    pub(crate) fn conversion_of_item(reason: String, cause: crate::table::BadItem) -> Error {
+        Error::new(ErrorKind::Conversion)
+            .with_message(reason)
+            .with_source(cause)
+    }
+
+    /// The key of the stored item that did not fit the type, for a
+    /// conversion error of a query or scan item.
+    pub fn item_key(&self) -> Option<&crate::wire::Key> {
+        let source = self.inner.source.as_ref()?;
+        source.downcast_ref::<crate::table::BadItem>()?.key.as_ref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use crate::batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
 pub use read::Get;
-pub use scan::{Page, Query, Scan};
+pub use scan::{BadItem, Page, Query, RawPage, Scan};
 pub use update::{Update, UpdateReturn};
 pub use write::{Delete, Put};
 
@@ -114,11 +114,6 @@ impl<T> fmt::Debug for Table<T> {
 }
 
 impl<T: DynamoItem> Table<T> {
-    /// A handle named after `T`'s table, without calling the service.
-    pub(crate) fn new(client: Client, info: TableInfo) -> Table<T> {
-        Table::named(client, T::TABLE_NAME.to_owned(), info)
-    }
-
     /// A handle on a table of another name holding `T` items.
     pub(crate) fn named(client: Client, name: String, info: TableInfo) -> Table<T> {
         Table {

@@ -72,7 +72,7 @@ impl<'a, T: DynamoItem> Get<'a, T> {
         out.item
             .map(|item| item.0)
             .transpose()
-            .map_err(|e| Error::conversion(e).with_table(table))
+            .map_err(|failure| Error::conversion(failure.0).with_table(table))
     }
 }
 

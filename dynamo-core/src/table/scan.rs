@@ -18,14 +18,27 @@ use super::Table;
 /// One page of a query or scan.
 #[derive(Debug)]
 pub struct Page<T> {
-    /// Items of this page (empty for count-only requests).
+    /// Items of this page that fit `T` (empty for count-only requests).
     pub items: Vec<T>,
+    /// Items of this page that do not fit `T`, in page order: each a
+    /// conversion error whose [`Error::item_key`] is the stored item's key.
+    pub failed: Vec<Error>,
     /// Items matched in this page.
     pub count: u64,
     /// Items evaluated before the filter (scans only).
     pub scanned_count: Option<u64>,
     /// Read capacity the page consumed.
     pub consumed_capacity: Option<f64>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor<T>>,
+}
+
+/// One page of a query or scan read as raw items, whether or not they fit
+/// `T`: for finding and repairing stored data.
+#[derive(Debug)]
+pub struct RawPage<T> {
+    /// The page's items as stored.
+    pub items: Vec<crate::Item>,
     /// Where the next page starts; `None` on the last page.
     pub next: Option<Cursor<T>>,
 }
@@ -70,35 +83,66 @@ impl Request {
 impl<T: DynamoItem> Page<T> {
     /// Decodes a Query or Scan response body straight into `T`s, through
     /// the wire layer's borrowed decoding ([`ItemsPage`]): no map is built
-    /// and no name is copied.
+    /// and no name is copied. Items that do not fit `T` go to
+    /// [`Page::failed`].
     ///
     /// # Errors
-    /// A decode error when the body is not a Query/Scan response, a
-    /// conversion error when an item or the `LastEvaluatedKey` does not fit
-    /// `T`.
+    /// A decode error when the body is not a Query/Scan response, an
+    /// invalid input error when the `LastEvaluatedKey` does not fit `T`.
     pub fn from_response_body(body: &[u8]) -> Result<Page<T>, Error> {
         ItemsPage::from_body(body)
             .map_err(|e| Error::decode(e, None))
-            .and_then(Page::from_wire)
+            .and_then(|wire| Page::from_wire(wire, None))
     }
 
-    /// The typed page of a decoded response.
-    fn from_wire(wire: ItemsPage<Decoded<T>>) -> Result<Page<T>, Error> {
-        let items = wire
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|item| item.0)
-            .collect::<Result<Vec<T>, _>>()
-            .map_err(Error::conversion)?;
+    /// The typed page of a decoded response from `table`.
+    fn from_wire(wire: ItemsPage<Decoded<T>>, table: Option<&str>) -> Result<Page<T>, Error> {
+        let mut items = Vec::new();
+        let mut failed = Vec::new();
+        for item in wire.items.unwrap_or_default() {
+            match item.0 {
+                Ok(item) => items.push(item),
+                Err(failure) => {
+                    let (e, key) = *failure;
+                    failed.push(BadItem::error(e, key, table));
+                }
+            }
+        }
         let count = |c: Option<i64>| c.and_then(|c| u64::try_from(c).ok());
         Ok(Page {
             items,
+            failed,
             count: count(wire.count).unwrap_or(0),
             scanned_count: count(wire.scanned_count),
             consumed_capacity: wire.consumed_capacity_units,
             next: wire.last_evaluated_key.map(Cursor::from_key).transpose()?,
         })
+    }
+}
+
+/// The cause of a conversion error for a stored item that does not fit
+/// the type: its key (when present) and the reason.
+#[derive(Debug)]
+pub struct BadItem {
+    pub(crate) key: Option<Key>,
+    source: crate::convert::ConvertError,
+}
+
+impl BadItem {
+    fn error(source: crate::convert::ConvertError, key: Option<Key>, table: Option<&str>) -> Error {
+        Error::conversion_of_item(source.to_string(), BadItem { key, source }).with_table(table)
+    }
+}
+
+impl std::fmt::Display for BadItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a stored item does not fit the type: {}", self.source)
+    }
+}
+
+impl std::error::Error for BadItem {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 
@@ -110,6 +154,8 @@ struct Paging<T> {
     limit: Option<u64>,
     /// Items per call (the service's `Limit`).
     page_size: Option<u32>,
+    /// Where [`Paging::pages`] starts (None: the beginning).
+    start: Option<Key>,
 }
 
 impl<T: DynamoItem> Paging<T> {
@@ -133,7 +179,7 @@ impl<T: DynamoItem> Paging<T> {
             Request::Query(q) => (Op::Query, client.call_items(q, table).await?),
             Request::Scan(s) => (Op::Scan, client.call_items(s, table).await?),
         };
-        let page = Page::from_wire(page).map_err(|e| e.with_table(table))?;
+        let page = Page::from_wire(page, table).map_err(|e| e.with_table(table))?;
         self.table.charge(operation, page.consumed_capacity);
         Ok(page)
     }
@@ -148,6 +194,31 @@ impl<T: DynamoItem> Paging<T> {
         self.fetch(&request).await
     }
 
+    async fn raw_page(self, start: Option<Cursor<T>>) -> Result<RawPage<T>, Error> {
+        let limit = self.per_call_limit(0);
+        let mut request = self.request?;
+        request.set_start(start.map(Cursor::into_wire));
+        request.set_limit(limit);
+        if let Some(l) = self.table.limiter() {
+            l.ready().await;
+        }
+        let client = self.table.client();
+        let table = Some(self.table.name());
+        let (operation, page): (Op, ItemsPage<crate::Item>) = match &request {
+            Request::Query(q) => (Op::Query, client.call_items(q, table).await?),
+            Request::Scan(s) => (Op::Scan, client.call_items(s, table).await?),
+        };
+        self.table.charge(operation, page.consumed_capacity_units);
+        Ok(RawPage {
+            items: page.items.unwrap_or_default(),
+            next: page
+                .last_evaluated_key
+                .map(Cursor::from_key)
+                .transpose()
+                .map_err(|e| e.with_table(table))?,
+        })
+    }
+
     fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
         struct State<T> {
             paging: Paging<T>,
@@ -155,9 +226,10 @@ impl<T: DynamoItem> Paging<T> {
             delivered: u64,
             done: bool,
         }
+        let start = self.start.clone();
         let state = State {
             paging: self,
-            start: None,
+            start,
             delivered: 0,
             done: false,
         };
@@ -195,14 +267,17 @@ impl<T: DynamoItem> Paging<T> {
     fn items(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         let pages = Box::pin(self.pages());
         stream::unfold(
-            (pages, VecDeque::<T>::new()),
+            (pages, VecDeque::<Result<T, Error>>::new()),
             |(mut pages, mut buffer)| async move {
                 loop {
                     if let Some(item) = buffer.pop_front() {
-                        return Some((Ok(item), (pages, buffer)));
+                        return Some((item, (pages, buffer)));
                     }
                     match futures_util::StreamExt::next(&mut pages).await? {
-                        Ok(page) => buffer.extend(page.items),
+                        Ok(page) => {
+                            buffer.extend(page.items.into_iter().map(Ok));
+                            buffer.extend(page.failed.into_iter().map(Err));
+                        }
                         Err(e) => return Some((Err(e), (pages, buffer))),
                     }
                 }
@@ -241,6 +316,14 @@ macro_rules! paging_methods {
                 self
             }
 
+            /// Makes [`Self::pages`], [`Self::stream`] and [`Self::all`]
+            /// start after `cursor` (a page's [`Page::next`]) instead of at
+            /// the beginning.
+            pub fn start(mut self, cursor: Cursor<T>) -> $builder<T> {
+                self.paging.start = Some(cursor.into_wire());
+                self
+            }
+
             /// Reads only these attributes; the others must be optional,
             /// defaulted or sets in `T`.
             pub fn attributes<I, S>(mut self, names: I) -> $builder<T>
@@ -268,13 +351,25 @@ macro_rules! paging_methods {
                 self.paging.page(start).await
             }
 
+            /// Fetches one page as raw items (see [`RawPage`]), starting
+            /// after `start`: items that do not fit `T` can be read and
+            /// repaired.
+            ///
+            /// # Errors
+            /// The client's errors.
+            pub async fn raw_page(self, start: Option<Cursor<T>>) -> Result<RawPage<T>, Error> {
+                self.paging.raw_page(start).await
+            }
+
             /// All pages, fetched one at a time as the stream is polled.
             pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + 'static {
                 self.paging.pages()
             }
 
             /// All items, fetched a page at a time as the stream is polled:
-            /// memory holds one page, not the result set.
+            /// memory holds one page, not the result set. An item that does
+            /// not fit `T` is an `Err` (see [`Error::item_key`]) after the
+            /// good items of its page, and the stream goes on.
             pub fn stream(self) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
                 self.paging.items()
             }
@@ -282,7 +377,8 @@ macro_rules! paging_methods {
             /// Collects every item into a vector.
             ///
             /// # Errors
-            /// The first error of [`Self::stream`].
+            /// The first error of [`Self::stream`], including an item that
+            /// does not fit `T`: nothing is dropped silently.
             pub async fn all(self) -> Result<Vec<T>, Error> {
                 let mut out = Vec::new();
                 let mut items = Box::pin(self.stream());
@@ -349,6 +445,7 @@ impl<T: DynamoItem> Table<T> {
                 request,
                 limit: None,
                 page_size: None,
+                start: None,
             },
         }
     }
@@ -368,6 +465,7 @@ impl<T: DynamoItem> Table<T> {
                 })),
                 limit: None,
                 page_size: None,
+                start: None,
             },
         }
     }

@@ -45,15 +45,19 @@ pub trait ReadsItems: Operation {
 }
 
 /// An item read straight into `T` while the body is decoded. An item that
-/// does not fit `T` keeps its own error, so the rest of the page still
-/// decodes.
+/// does not fit `T` keeps its own error and its key (when the key
+/// attributes are there), so the rest of the page still decodes and the
+/// bad item can be found.
 #[derive(Debug)]
-pub struct Decoded<T>(pub Result<T, ConvertError>);
+pub struct Decoded<T>(pub Result<T, Box<(ConvertError, Option<Key>)>>);
 
 impl<'de, T: DynamoItem> Deserialize<'de> for Decoded<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Decoded<T>, D::Error> {
         let attributes = AttributeList::deserialize(d)?;
-        Ok(Decoded(T::from_attributes(attributes)))
+        let key = attributes.key_of(T::HASH_KEY, T::RANGE_KEY);
+        Ok(Decoded(
+            T::from_attributes(attributes).map_err(|e| Box::new((e, key))),
+        ))
     }
 }
 
@@ -170,6 +174,21 @@ impl AttributeList<'_> {
     /// True when no attribute is left.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    fn get(&self, name: &str) -> Option<&AttributeValue> {
+        self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// The key made of the `hash` and `range` attributes, when present.
+    fn key_of(&self, hash: &str, range: Option<&str>) -> Option<Key> {
+        Some(Key {
+            hash_key_element: self.get(hash)?.clone(),
+            range_key_element: match range {
+                Some(r) => Some(self.get(r)?.clone()),
+                None => None,
+            },
+        })
     }
 }
 
