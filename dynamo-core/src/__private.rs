@@ -124,7 +124,7 @@ pub fn read_rest<V: Flatten>(item: impl AttributeSource) -> V {
 }
 
 /// Which part of `T`'s key a key helper works on: the role marker
-/// [`Hash`] or [`Range`].
+/// [`Hash`](enum@Hash) or [`Range`].
 pub trait KeyPart<T: DynamoItem> {
     /// `T::HashKey` or `T::RangeKey`.
     type Value: RangeKeyType;

@@ -2,7 +2,7 @@
 //!
 //! `#[derive(DynamoItem)]` gives every stored field an associated constant of
 //! type [`Attr<T, V, R>`]: `T` is the item type, `V` the field's value type
-//! and `R` its role ([`Hash`], [`Range`] or [`NotKey`]). The builders in
+//! and `R` its role ([`Hash`](enum@Hash), [`Range`] or [`NotKey`]). The builders in
 //! [`crate::expr`] take these handles, so a condition, update or range-key
 //! condition only accepts a value of the field's type, and only where the
 //! operation is legal:
