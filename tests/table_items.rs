@@ -59,23 +59,64 @@ async fn projection_reads_only_named_attributes() {
     let (_local, table) = with_table::<Message>().await;
     let mut message = Message::new("f", "s");
     message.views = 7;
+    message.tags = BTreeSet::from(["cats".to_owned()]);
     table.put(&message).await.expect("put");
     // Fields left out must be optional, sets or defaulted: here sent_by and
     // views are required, so projecting them away is a conversion error.
     let err = table
         .get(key(&message))
-        .attributes(["forum_name", "subject", "Body"])
+        .attributes(Message::BODY)
         .await
         .expect_err("sent_by missing");
     assert_eq!(err.kind(), ErrorKind::Conversion);
+    // The key attributes are always read: a projection of the other
+    // attributes still builds a `Message`.
     let read = table
         .get(key(&message))
-        .attributes(["forum_name", "subject", "SentBy", "views"])
+        .attributes((Message::SENT_BY, Message::VIEWS))
         .await
         .expect("projected")
         .expect("found");
+    assert_eq!(
+        (read.forum_name.as_str(), read.subject.as_str()),
+        ("f", "s")
+    );
     assert_eq!(read.views, 7);
     assert_eq!(read.body, None);
+    assert!(read.tags.is_empty(), "tags were not read");
+    // By name, for attributes without a handle; naming a key again is fine.
+    let read = table
+        .get(key(&message))
+        .attributes_named(["forum_name", "SentBy", "views", "tags"])
+        .await
+        .expect("projected")
+        .expect("found");
+    assert_eq!(read.tags, message.tags);
+    let empty: [&str; 0] = [];
+    let err = table
+        .get(key(&message))
+        .attributes_named(empty)
+        .await
+        .expect_err("empty projection");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+
+    // Query and scan take the same projections.
+    let queried = table
+        .query("f".to_owned())
+        .attributes((Message::SENT_BY, Message::VIEWS))
+        .all()
+        .await
+        .expect("query");
+    assert_eq!(queried.len(), 1);
+    assert_eq!((queried[0].views, queried[0].body.as_ref()), (7, None));
+    let scanned = table
+        .scan()
+        .attributes((Message::SENT_BY, Message::VIEWS, Message::BODY))
+        .all()
+        .await
+        .expect("scan");
+    assert_eq!(scanned[0].body, message.body);
+    assert!(scanned[0].tags.is_empty());
 }
 
 #[tokio::test]

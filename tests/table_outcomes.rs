@@ -95,7 +95,7 @@ async fn get_errors_name_the_table_field_and_reason() {
     table.put(&Message::new("f", "s")).await.expect("put");
     let e = table
         .get(("f".into(), "s".into()))
-        .attributes(["forum_name", "subject"])
+        .attributes_named(["forum_name", "subject"])
         .await
         .expect_err("SentBy projected away");
     assert_eq!(e.kind(), ErrorKind::Conversion);

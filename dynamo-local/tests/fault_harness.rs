@@ -341,11 +341,16 @@ async fn worker(w: u64, via_proxy: Arc<Tables>, direct: Arc<Tables>, account: Ar
                     _ => {}
                 }
             }
-            // A versioned save of the worker's note.
+            // A versioned save of the worker's note: a put, or every other
+            // time a merge (an UpdateItem of the note's own attributes).
             2 => {
                 let before = note.clone();
                 note.text = format!("text {i}");
-                let r = via_proxy.notes.save(&mut note).await;
+                let r = if (i / 5) % 2 == 0 {
+                    via_proxy.notes.save(&mut note).await
+                } else {
+                    via_proxy.notes.save_merged(&mut note).await
+                };
                 let outcome = account.outcome(&r);
                 let stored = direct
                     .notes

@@ -85,6 +85,68 @@ impl<T, V, R> fmt::Debug for Attr<T, V, R> {
     }
 }
 
+/// Attributes of `T` to read (a projection, the service's
+/// `AttributesToGet`): one [`Attr`] handle, a tuple of up to twelve, or an
+/// array of handles of one type. The handles must belong to `T`, so a
+/// projection cannot name an attribute the item type does not have.
+///
+/// # Example
+/// ```
+/// use dynamo_core::attr::{Attr, NotKey, Projection};
+/// struct Message;
+/// const BODY: Attr<Message, String, NotKey> = Attr::new("Message", "body", "Body");
+/// const VIEWS: Attr<Message, u64, NotKey> = Attr::new("Message", "views", "views");
+/// let mut names = Vec::new();
+/// (BODY, VIEWS).names(&mut names);
+/// assert_eq!(names, ["Body", "views"]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a projection of `{T}`",
+    label = "expected attribute handles of `{T}`",
+    note = "pass a handle such as `Message::BODY`, or a tuple of handles: `(Message::BODY, Message::VIEWS)`"
+)]
+pub trait Projection<T> {
+    /// Appends the attribute names, in order, to `names`.
+    fn names(&self, names: &mut Vec<&'static str>);
+}
+
+impl<T, V, R> Projection<T> for Attr<T, V, R> {
+    fn names(&self, names: &mut Vec<&'static str>) {
+        names.push(self.name());
+    }
+}
+
+impl<T, P: Projection<T>, const N: usize> Projection<T> for [P; N] {
+    fn names(&self, names: &mut Vec<&'static str>) {
+        for p in self {
+            p.names(names);
+        }
+    }
+}
+
+macro_rules! tuple_projection {
+    ($($p:ident $i:tt),+) => {
+        impl<T, $($p: Projection<T>),+> Projection<T> for ($($p,)+) {
+            fn names(&self, names: &mut Vec<&'static str>) {
+                $(self.$i.names(names);)+
+            }
+        }
+    };
+}
+
+tuple_projection!(A 0);
+tuple_projection!(A 0, B 1);
+tuple_projection!(A 0, B 1, C 2);
+tuple_projection!(A 0, B 1, C 2, D 3);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_projection!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+
 /// Role of the hash key attribute. Its values have type
 /// [`DynamoItem::HashKey`](crate::DynamoItem::HashKey).
 #[derive(Debug, Clone, Copy)]

@@ -4,6 +4,7 @@
 //! `.send()`). Arguments are checked when the builder runs, so chains need no
 //! `?` per step.
 
+mod merge;
 mod read;
 mod scan;
 mod update;
@@ -17,6 +18,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use crate::batch::{BatchGet, BatchGetOutcome, BatchWrite, BatchWriteError};
+pub use merge::Merge;
 pub use read::Get;
 pub use scan::{BadItem, Page, Query, RawPage, Scan};
 pub use update::{Update, UpdateReturn};
@@ -216,16 +218,48 @@ fn to_typed<T: DynamoItem>(
         .map_err(|e| Error::write_applied(op.name(), Error::conversion(e).with_table(Some(table))))
 }
 
+/// The `AttributesToGet` of a typed read of `T` projected to `names`: the
+/// key attributes (no `T` can be built without them), then `names`, each
+/// once.
+///
+/// # Errors
+/// [`crate::ErrorKind::InvalidInput`] when `names` is empty.
+fn projection<T: DynamoItem>(names: Vec<String>) -> Result<Vec<String>, Error> {
+    if names.is_empty() {
+        return Err(Error::invalid_input("attributes to get must not be empty"));
+    }
+    let key = std::iter::once(T::HASH_KEY).chain(T::RANGE_KEY);
+    let mut all: Vec<String> = key.map(str::to_owned).collect();
+    for name in names {
+        if !all.contains(&name) {
+            all.push(name);
+        }
+    }
+    Ok(all)
+}
+
+/// The names of a typed projection.
+fn projected<T>(projection: &impl crate::attr::Projection<T>) -> Vec<String> {
+    let mut names = Vec::new();
+    projection.names(&mut names);
+    names.into_iter().map(str::to_owned).collect()
+}
+
 /// The future behind each builder's `IntoFuture`.
 pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Adds typed conditions to those gathered so far, keeping the first error.
+/// Adds typed conditions on an item of `table` to those gathered so far,
+/// keeping the first error.
 fn add_conditions<T>(
     expected: Result<Expected, Error>,
     conditions: Expect<T>,
+    table: &str,
 ) -> Result<Expected, Error> {
     let mut expected = expected?;
-    expected.extend(conditions.into_wire().map_err(Error::conversion)?);
+    let conditions = conditions
+        .into_wire()
+        .map_err(|e| Error::conversion(e).with_table(Some(table)))?;
+    expected.extend(conditions);
     Ok(expected)
 }
 
@@ -238,6 +272,18 @@ fn apply_version(attr: &str, current: &Number, expected: &mut Expected) {
         ExpectedAttributeValue::equals(AttributeValue::N(current.clone()))
     };
     expected.insert(attr.to_owned(), check);
+}
+
+/// The version an item of `T` was read at, from its version attribute
+/// `attr` (0 when it has none).
+fn item_version(attr: &str, value: Option<&AttributeValue>) -> Result<Number, Error> {
+    match value {
+        Some(AttributeValue::N(n)) => Ok(n.clone()),
+        None => Ok(Number::from(0u8)),
+        Some(_) => Err(Error::invalid_input(format!(
+            "version attribute {attr} is not a number"
+        ))),
+    }
 }
 
 /// A failed condition on a versioned write of `key` is a version conflict

@@ -2,11 +2,12 @@
 
 use std::future::IntoFuture;
 
+use crate::attr::Projection;
 use crate::error::Error;
 use crate::item::DynamoItem;
 use crate::wire::{Decoded, GetItemInput, ItemRead, Op};
 
-use super::{BoxFuture, Table};
+use super::{BoxFuture, Table, projected, projection};
 
 /// A GetItem; `.await` it for `Option<T>`. Built by [`Table::get`].
 #[must_use = "a get does nothing until awaited"]
@@ -14,7 +15,7 @@ pub struct Get<'a, T: DynamoItem> {
     table: &'a Table<T>,
     key: T::Key,
     consistent: bool,
-    attributes: Option<Vec<String>>,
+    attributes: Result<Option<Vec<String>>, Error>,
 }
 
 impl<T: DynamoItem> Table<T> {
@@ -28,7 +29,7 @@ impl<T: DynamoItem> Table<T> {
             table: self,
             key,
             consistent: false,
-            attributes: None,
+            attributes: Ok(None),
         }
     }
 }
@@ -40,14 +41,36 @@ impl<'a, T: DynamoItem> Get<'a, T> {
         self
     }
 
-    /// Reads only these attributes. The others must be optional, defaulted
-    /// or sets in `T`, or the conversion fails.
-    pub fn attributes<I, S>(mut self, names: I) -> Get<'a, T>
+    /// Reads only these attributes of `T`, and its key: one handle or a
+    /// tuple of them. The fields left out must be optional, defaulted or
+    /// sets in `T`, or the conversion fails.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # use dynamo_core::{DynamoItem, Table};
+    /// # use dynamo_core::attr::{Attr, NotKey};
+    /// # async fn run<T: DynamoItem>(table: Table<T>, key: T::Key, body: Attr<T, String, NotKey>) -> Result<(), dynamo_core::Error> {
+    /// // With `#[derive(DynamoItem)]`, `body` is `Message::BODY`.
+    /// let item: Option<T> = table.get(key).attributes(body).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn attributes(self, projection: impl Projection<T>) -> Get<'a, T> {
+        self.project(projected(&projection))
+    }
+
+    /// Reads only the attributes named, and the key: for attributes that
+    /// `T` has no handle for (those a `#[dynamo(flatten)]` field collects).
+    /// As with [`Get::attributes`], the fields left out must be optional.
+    pub fn attributes_named<I, S>(self, names: I) -> Get<'a, T>
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.attributes = Some(names.into_iter().map(Into::into).collect());
+        self.project(names.into_iter().map(Into::into).collect())
+    }
+
+    fn project(mut self, names: Vec<String>) -> Get<'a, T> {
+        self.attributes = projection::<T>(names).map(Some);
         self
     }
 
@@ -56,14 +79,13 @@ impl<'a, T: DynamoItem> Get<'a, T> {
     /// # Errors
     /// As [`Table::get`].
     pub async fn send(self) -> Result<Option<T>, Error> {
-        if self.attributes.as_ref().is_some_and(Vec::is_empty) {
-            return Err(Error::invalid_input("attributes to get must not be empty"));
-        }
         let input = GetItemInput {
             table_name: self.table.name().to_owned(),
             key: T::key_to_wire(&self.key)
                 .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?,
-            attributes_to_get: self.attributes,
+            attributes_to_get: self
+                .attributes
+                .map_err(|e| e.with_table(Some(self.table.name())))?,
             consistent_read: self.consistent.then_some(true),
         };
         let table = Some(self.table.name());

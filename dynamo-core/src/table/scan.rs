@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use futures_core::Stream;
 use futures_util::stream;
 
+use crate::attr::Projection;
 use crate::cursor::Cursor;
 use crate::error::Error;
 use crate::expr::filter::Filter;
@@ -13,7 +14,7 @@ use crate::expr::range::RangeCondition;
 use crate::item::DynamoItem;
 use crate::wire::{Decoded, ItemsPage, Key, Op, QueryInput, ScanInput};
 
-use super::Table;
+use super::{Table, projected, projection};
 
 /// One page of a query or scan.
 #[derive(Debug)]
@@ -324,19 +325,33 @@ macro_rules! paging_methods {
                 self
             }
 
-            /// Reads only these attributes; the others must be optional,
-            /// defaulted or sets in `T`.
-            pub fn attributes<I, S>(mut self, names: I) -> $builder<T>
+            /// Reads only these attributes of `T`, and its key: one handle
+            /// or a tuple of them (see [`Get::attributes`](super::Get::attributes)).
+            /// The fields left out must be optional, defaulted or sets in
+            /// `T`, or the item is a [`BadItem`].
+            pub fn attributes(self, projection: impl Projection<T>) -> $builder<T> {
+                self.project(projected(&projection))
+            }
+
+            /// Reads only the attributes named, and the key: for attributes
+            /// that `T` has no handle for (those a `#[dynamo(flatten)]`
+            /// field collects).
+            pub fn attributes_named<I, S>(self, names: I) -> $builder<T>
             where
                 I: IntoIterator<Item = S>,
                 S: Into<String>,
             {
-                let names: Vec<String> = names.into_iter().map(Into::into).collect();
-                if names.is_empty() {
-                    self.paging.request =
-                        Err(Error::invalid_input("attributes to get must not be empty"));
-                } else if let Ok(r) = &mut self.paging.request {
-                    r.set_attributes(names);
+                self.project(names.into_iter().map(Into::into).collect())
+            }
+
+            fn project(mut self, names: Vec<String>) -> $builder<T> {
+                match projection::<T>(names) {
+                    Err(e) => self.paging.request = Err(e),
+                    Ok(names) => {
+                        if let Ok(r) = &mut self.paging.request {
+                            r.set_attributes(names);
+                        }
+                    }
                 }
                 self
             }

@@ -11,7 +11,7 @@ use crate::expr::update::Actions;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
-    AttributeAction, AttributeValueUpdate, Expected, Op, ReturnValue, UpdateItemInput,
+    AttributeAction, AttributeValueUpdate, Expected, Key, Op, ReturnValue, UpdateItemInput,
 };
 
 use super::write::settle;
@@ -133,7 +133,7 @@ impl<'a, T: DynamoItem> Update<'a, T> {
 
     /// Adds conditions the stored item must meet.
     pub fn condition(mut self, conditions: Expect<T>) -> Update<'a, T> {
-        self.expected = add_conditions(self.expected, conditions);
+        self.expected = add_conditions(self.expected, conditions, self.table.name());
         self
     }
 
@@ -188,52 +188,73 @@ impl<'a, T: DynamoItem> Update<'a, T> {
     async fn run(self, return_values: ReturnValue) -> Result<Option<Item>, Error> {
         let key = T::key_to_wire(&self.key?)
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
-        let mut updates = self
+        let updates = self
             .actions
             .into_wire()
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
-        let mut expected = self.expected?;
-        let checked_version = self.version.clone();
-        let versioned = version_update::<T>(self.version, &mut updates, &mut expected);
-        if updates.is_empty() {
-            return Err(Error::invalid_input("an update needs at least one action")
-                .with_table(Some(self.table.name())));
-        }
-        let input = UpdateItemInput {
-            table_name: self.table.name().to_owned(),
+        let expected = self.expected?;
+        send_update(
+            self.table,
             key,
-            attribute_updates: updates,
-            expected: (!expected.is_empty()).then_some(expected),
-            return_values: (return_values != ReturnValue::None).then_some(return_values),
-        };
-        let out = self.table.client().update_item(&input).await;
-        let out = match out {
-            Ok(out) => out,
-            Err(e) => {
-                let next = checked_version
-                    .filter(|_| versioned)
-                    .map(|v| v.checked_add(&Number::from(1u8)));
-                let written = |stored: Option<&Item>| {
-                    let next = match next {
-                        Some(Ok(n)) => Some(n),
-                        Some(Err(_)) => return false,
-                        None => None,
-                    };
-                    stored.is_some_and(|s| wrote::<T>(s, &input.attribute_updates, next.as_ref()))
-                };
-                let e = match settle(self.table, Op::UpdateItem, e, &input.key, written).await {
-                    Ok(_) if return_values == ReturnValue::None => return Ok(None),
-                    Ok(lost) => return Err(Error::applied_unanswered(Op::UpdateItem.name(), lost)),
-                    Err(e) => e,
-                };
-                let expected = input.expected.as_ref();
-                return Err(version_error(self.table, e, versioned, &input.key, expected).await);
-            }
-        };
-        self.table
-            .charge(Op::UpdateItem, out.consumed_capacity_units);
-        Ok(out.attributes)
+            updates,
+            expected,
+            self.version,
+            return_values,
+        )
+        .await
     }
+}
+
+/// Sends one UpdateItem of `updates` to the item with `key`, with the
+/// version check and increment when `T` is versioned and `version` is
+/// given, then settles a lost answer and tells a version conflict from a
+/// failed condition. Shared by [`Update`] and [`super::Merge`].
+pub(super) async fn send_update<T: DynamoItem>(
+    table: &Table<T>,
+    key: Key,
+    mut updates: HashMap<String, AttributeValueUpdate>,
+    mut expected: Expected,
+    version: Option<Number>,
+    return_values: ReturnValue,
+) -> Result<Option<Item>, Error> {
+    let checked_version = version.clone();
+    let versioned = version_update::<T>(version, &mut updates, &mut expected);
+    if updates.is_empty() {
+        return Err(Error::invalid_input("an update needs at least one action")
+            .with_table(Some(table.name())));
+    }
+    let input = UpdateItemInput {
+        table_name: table.name().to_owned(),
+        key,
+        attribute_updates: updates,
+        expected: (!expected.is_empty()).then_some(expected),
+        return_values: (return_values != ReturnValue::None).then_some(return_values),
+    };
+    let out = match table.client().update_item(&input).await {
+        Ok(out) => out,
+        Err(e) => {
+            let next = checked_version
+                .filter(|_| versioned)
+                .map(|v| v.checked_add(&Number::from(1u8)));
+            let written = |stored: Option<&Item>| {
+                let next = match next {
+                    Some(Ok(n)) => Some(n),
+                    Some(Err(_)) => return false,
+                    None => None,
+                };
+                stored.is_some_and(|s| wrote::<T>(s, &input.attribute_updates, next.as_ref()))
+            };
+            let e = match settle(table, Op::UpdateItem, e, &input.key, written).await {
+                Ok(_) if return_values == ReturnValue::None => return Ok(None),
+                Ok(lost) => return Err(Error::applied_unanswered(Op::UpdateItem.name(), lost)),
+                Err(e) => e,
+            };
+            let expected = input.expected.as_ref();
+            return Err(version_error(table, e, versioned, &input.key, expected).await);
+        }
+    };
+    table.charge(Op::UpdateItem, out.consumed_capacity_units);
+    Ok(out.attributes)
 }
 
 /// Whether `stored` is what `updates` made of the item: every PUT value

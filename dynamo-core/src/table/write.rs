@@ -12,7 +12,8 @@ use crate::wire::{
 };
 
 use super::{
-    BoxFuture, Table, add_conditions, apply_version, key_of_item, to_typed, version_error,
+    BoxFuture, Table, add_conditions, apply_version, item_version, key_of_item, to_typed,
+    version_error,
 };
 
 /// A PutItem of one `T`; `.await` it. Built by [`Table::put`].
@@ -71,7 +72,7 @@ impl<T: DynamoItem> Table<T> {
 impl<'a, T: DynamoItem> Put<'a, T> {
     /// Adds conditions the stored item must meet.
     pub fn condition(mut self, conditions: Expect<T>) -> Put<'a, T> {
-        self.expected = add_conditions(self.expected, conditions);
+        self.expected = add_conditions(self.expected, conditions, self.table.name());
         self
     }
 
@@ -160,15 +161,7 @@ fn version_put<T: DynamoItem>(item: &mut Item, expected: &mut Expected) -> Resul
     let Some(attr) = T::VERSION_ATTRIBUTE else {
         return Ok(false);
     };
-    let current = match item.get(attr) {
-        Some(AttributeValue::N(n)) => n.clone(),
-        None => Number::from(0u8),
-        Some(_) => {
-            return Err(Error::invalid_input(format!(
-                "version attribute {attr} is not a number"
-            )));
-        }
-    };
+    let current = item_version(attr, item.get(attr))?;
     apply_version(attr, &current, expected);
     let next = current
         .checked_add(&Number::from(1u8))
@@ -188,7 +181,7 @@ pub struct Delete<'a, T: DynamoItem> {
 impl<'a, T: DynamoItem> Delete<'a, T> {
     /// Adds conditions the stored item must meet.
     pub fn condition(mut self, conditions: Expect<T>) -> Delete<'a, T> {
-        self.expected = add_conditions(self.expected, conditions);
+        self.expected = add_conditions(self.expected, conditions, self.table.name());
         self
     }
 
