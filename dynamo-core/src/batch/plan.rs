@@ -31,29 +31,23 @@ pub(super) struct PlannedWrite {
 }
 
 /// Splits writes into calls of at most 25 requests and about 1 MB, keeping
-/// their order and never putting the same key twice into one call (a later
-/// write of a key goes into a later call, so the last one wins).
+/// their order. The batch has already refused a key written twice
+/// (`duplicate` in `write.rs`), as the service would.
 pub(super) fn plan_writes(writes: Vec<PlannedWrite>) -> Vec<BatchWriteItemInput> {
     let mut calls = Vec::new();
     let mut current: HashMap<String, Vec<WriteRequest>> = HashMap::new();
     let mut count = 0;
-    let mut keys: HashSet<KeyId> = HashSet::new();
     let mut bytes = 0;
     for write in writes {
         let size = serde_json::to_vec(&write.request).map_or(0, |v| v.len()) + write.table.len();
-        let id = key_id(&write.table, &write.key);
-        let full = count >= MAX_BATCH_WRITES
-            || (bytes + size > MAX_BATCH_WRITE_BYTES && count > 0)
-            || keys.contains(&id);
+        let full = count >= MAX_BATCH_WRITES || (bytes + size > MAX_BATCH_WRITE_BYTES && count > 0);
         if full {
             calls.push(BatchWriteItemInput {
                 request_items: std::mem::take(&mut current),
             });
-            keys.clear();
             count = 0;
             bytes = 0;
         }
-        keys.insert(id);
         bytes += size;
         count += 1;
         current.entry(write.table).or_default().push(write.request);
@@ -137,24 +131,14 @@ mod tests {
     }
 
     #[test]
-    fn writes_split_at_25_and_on_repeated_keys() {
+    fn writes_split_at_25_keeping_order() {
         let writes: Vec<_> = (0..60).map(|i| put("t", i)).collect();
         assert_eq!(sizes(&plan_writes(writes)), [25, 25, 10]);
 
-        let mut writes = vec![put("t", 1), put("t", 2), put("u", 1)];
-        writes.push(PlannedWrite {
-            table: "t".into(),
-            key: Key::hash(AttributeValue::N(1u8.into())),
-            request: WriteRequest::Delete(DeleteRequest {
-                key: Key::hash(AttributeValue::N(1u8.into())),
-            }),
-        });
+        let writes = vec![put("t", 1), put("t", 2), put("u", 1)];
         let calls = plan_writes(writes);
-        assert_eq!(sizes(&calls), [3, 1]);
-        assert!(matches!(
-            calls[1].request_items["t"][0],
-            WriteRequest::Delete(_)
-        ));
+        assert_eq!(sizes(&calls), [3]);
+        assert_eq!(calls[0].request_items["t"].len(), 2);
     }
 
     #[test]
