@@ -249,10 +249,22 @@ async fn builder_errors_keep_their_kind() {
         .await
         .expect_err("an empty string is not a value");
     assert_eq!(err.kind(), dynamo::ErrorKind::Conversion);
+    assert_eq!(err.table_name(), Some("messages"), "{err}");
     let err = bad().page(None).await.expect_err("same through page");
     assert_eq!(err.kind(), dynamo::ErrorKind::Conversion);
+    assert_eq!(err.table_name(), Some("messages"), "{err}");
     let err = table.scan().page_size(0).count().await.expect_err("zero");
     assert_eq!(err.kind(), dynamo::ErrorKind::InvalidInput);
+    assert_eq!(err.table_name(), Some("messages"), "{err}");
+    let empty: [&str; 0] = [];
+    let err = table
+        .scan()
+        .attributes_named(empty)
+        .raw_page(None)
+        .await
+        .expect_err("empty projection");
+    assert_eq!(err.kind(), dynamo::ErrorKind::InvalidInput);
+    assert_eq!(err.table_name(), Some("messages"), "{err}");
 }
 
 /// Stores, through the Layer1 client, a message of forum "f" whose `views`

@@ -33,6 +33,21 @@ pub struct BatchWriteList {
 
 /// Writes of a batch that were not done, and why. Every write not confirmed
 /// by the service is here, by table, never dropped.
+///
+/// # Example
+/// ```no_run
+/// # use dynamo_core::{DynamoItem, Table};
+/// # async fn run<T: DynamoItem>(table: Table<T>, items: Vec<T>) -> Result<(), dynamo_core::Error> {
+/// if let Err(e) = table.batch_write(items, []).send().await {
+///     // Definitely not written: safe to send again.
+///     let retry: Vec<T> = e.unprocessed_puts(&table)?;
+///     // Sent in a call whose answer was lost: read them back before
+///     // deciding, or put them again when the put is idempotent.
+///     let unsure: Vec<T> = e.maybe_written_puts(&table)?;
+///     table.batch_write(retry.into_iter().chain(unsure), []).send().await?;
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct BatchWriteError {
     error: Option<Error>,

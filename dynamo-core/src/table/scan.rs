@@ -188,7 +188,7 @@ impl<T: DynamoItem> Paging<T> {
     async fn page(self, start: Option<Cursor<T>>) -> Result<Page<T>, Error> {
         let mut request = match self.request {
             Ok(ref r) => r.clone(),
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.with_table(Some(self.table.name()))),
         };
         request.set_start(start.map(Cursor::into_wire));
         request.set_limit(self.per_call_limit(0));
@@ -197,7 +197,9 @@ impl<T: DynamoItem> Paging<T> {
 
     async fn raw_page(self, start: Option<Cursor<T>>) -> Result<RawPage<T>, Error> {
         let limit = self.per_call_limit(0);
-        let mut request = self.request?;
+        let mut request = self
+            .request
+            .map_err(|e| e.with_table(Some(self.table.name())))?;
         request.set_start(start.map(Cursor::into_wire));
         request.set_limit(limit);
         if let Some(l) = self.table.limiter() {
@@ -245,6 +247,7 @@ impl<T: DynamoItem> Paging<T> {
                     s.done = true;
                     let spent = Err(Error::invalid_input("the request was already reported"));
                     let error = std::mem::replace(&mut s.paging.request, spent).err()?;
+                    let error = error.with_table(Some(s.paging.table.name()));
                     return Some((Err(error), s));
                 }
             };
