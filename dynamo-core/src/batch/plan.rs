@@ -111,7 +111,7 @@ pub(super) fn plan_gets(
 mod tests {
     use super::*;
     use crate::value::{AttributeValue, Item};
-    use crate::wire::{DeleteRequest, PutRequest};
+    use crate::wire::PutRequest;
 
     fn put(table: &str, id: u32) -> PlannedWrite {
         let mut item = Item::new();
