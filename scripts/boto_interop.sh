@@ -17,26 +17,12 @@ target_dir=${CARGO_TARGET_DIR:-$root/target}
 venv=${BOTO_VENV:-$target_dir/boto-venv}
 python=${PYTHON:-python3}
 
-if ! "$venv/bin/python" -c 'import boto, sys; sys.exit(boto.__version__ != "2.49.0")' 2>/dev/null; then
-    echo "boto interop: creating venv in $venv"
-    "$python" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check boto==2.49.0
-fi
-
 cargo build --quiet --manifest-path "$root/Cargo.toml" -p dynamo-local --bin dynamo-local
 bin=$target_dir/debug/dynamo-local
 
-scratch=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]+"${pids[@]}"}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
+ensure_venv "$venv" boto 2.49.0 boto==2.49.0
 
 # Starts dynamo-local on a free port (--port 0) and sets $started_port.
 # (Not run in a subshell, so the pid lands in $pids for the cleanup trap.)

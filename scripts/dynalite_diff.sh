@@ -22,21 +22,8 @@ fi
 cargo build --quiet --manifest-path "$root/Cargo.toml" -p dynamo-local --bin dynamo-local
 bin=$target_dir/debug/dynamo-local
 
-scratch=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]+"${pids[@]}"}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
-
-free_port() {
-    "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 
 wait_port() {
     for _ in $(seq 1 200); do

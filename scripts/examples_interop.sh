@@ -28,21 +28,8 @@ examples=(messages repository)
 cargo build --quiet --manifest-path "$root/Cargo.toml" --examples -p dynamo
 cargo build --quiet --manifest-path "$root/Cargo.toml" -p dynamo-local --bin dynamo-local
 
-scratch=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]+"${pids[@]}"}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP PIPE
-
-free_port() {
-    "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 
 wait_for() {
     local url=$1 log=$2
@@ -86,11 +73,7 @@ wait_for "http://127.0.0.1:$port" "$scratch/local.log"
 run_examples dynamo-local "http://127.0.0.1:$port" ""
 
 # 2. moto 2.3.2.
-if ! "$venv/bin/python" -c 'import moto, sys; sys.exit(moto.__version__ != "2.3.2")' 2>/dev/null; then
-    echo "examples interop: creating moto venv in $venv"
-    "$python" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==2.3.2"
-fi
+ensure_venv "$venv" moto 2.3.2 "moto[server]==2.3.2"
 port=$(free_port)
 "$venv/bin/moto_server" dynamodb -H 127.0.0.1 -p "$port" >"$scratch/moto.log" 2>&1 &
 pids+=($!)
