@@ -39,6 +39,10 @@ use crate::error::Error;
 static X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 static X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 static X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+// The response headers read, as names: looking one up by `&str` parses the
+// string on every call.
+static X_AMZN_REQUESTID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+static X_AMZ_CRC32: HeaderName = HeaderName::from_static("x-amz-crc32");
 const AMZ_JSON: HeaderValue = HeaderValue::from_static("application/x-amz-json-1.0");
 const AGENT: HeaderValue =
     HeaderValue::from_static(concat!("dynamo-rs/", env!("CARGO_PKG_VERSION")));
@@ -204,9 +208,9 @@ impl Transport {
         let (headers, status, body) = tokio::time::timeout(timeout, self.exchange(request))
             .await
             .map_err(|_| Error::timeout(format!("no answer within {timeout:?}")))??;
-        let request_id = header_str(&headers, "x-amzn-requestid").map(str::to_owned);
+        let request_id = header_str(&headers, &X_AMZN_REQUESTID).map(str::to_owned);
         let crc32 = headers
-            .get("x-amz-crc32")
+            .get(&X_AMZ_CRC32)
             .map(|v| v.to_str().ok().and_then(|s| s.trim().parse::<u32>().ok()));
         Ok(RawResponse {
             status,
@@ -311,7 +315,7 @@ fn content_length(len: usize) -> HeaderValue {
     HeaderValue::from_bytes(&digits[at..]).unwrap_or_else(|_| HeaderValue::from(len))
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
