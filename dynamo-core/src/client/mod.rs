@@ -358,7 +358,11 @@ impl Client {
         deadline: Instant,
         sent: &AtomicBool,
     ) -> Result<transport::RawResponse, Error> {
-        let mut body = Vec::with_capacity(256);
+        // Room for a typical small item's PutItem: growing past the first
+        // capacity copies the body (a reallocation under
+        // `format_escaped_str` in the client-overhead profile, whose PutItem
+        // body is about 330 bytes).
+        let mut body = Vec::with_capacity(512);
         serde_json::to_writer(&mut body, input).map_err(|e| {
             Error::invalid_input("the request cannot be serialized")
                 .with_source(e)
