@@ -13,6 +13,10 @@
 //! Proxies: HTTP endpoints are sent to the proxy in absolute form, HTTPS
 //! endpoints through a `CONNECT` tunnel (see [`super::proxy`]).
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -77,9 +81,9 @@ type Body = Full<Bytes>;
 
 /// The HTTP client underneath, by route.
 enum Http {
-    Direct(HyperClient<HttpsConnector<Tcp>, Body>),
-    Tunnel(HyperClient<HttpsConnector<Tunnel<Tcp>>, Body>),
-    Forward(HyperClient<Forward, Body>, Option<HeaderValue>),
+    Direct(HyperClient<Shared<HttpsConnector<Tcp>>, Body>),
+    Tunnel(HyperClient<Shared<HttpsConnector<Tunnel<Tcp>>>, Body>),
+    Forward(HyperClient<Shared<Forward>, Body>, Option<HeaderValue>),
     #[cfg(feature = "reqwest")]
     Reqwest(reqwest::Client),
 }
@@ -100,6 +104,49 @@ impl std::fmt::Debug for Transport {
             .field("uri", &self.uri)
             .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()
+    }
+}
+
+/// A connector behind an `Arc`. hyper-util clones its connector on every
+/// request, in case the pool has no idle connection, and drops the clone
+/// unused when it has one: cloning this is one reference count, where an
+/// `HttpsConnector` is three (shared by every request, so contended between
+/// threads) and makes each request's future larger. The connector itself is
+/// cloned only to connect.
+struct Shared<C>(Arc<C>);
+
+impl<C> Shared<C> {
+    fn new(connector: C) -> Shared<C> {
+        Shared(Arc::new(connector))
+    }
+}
+
+impl<C> Clone for Shared<C> {
+    fn clone(&self) -> Shared<C> {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<C> tower_service::Service<Uri> for Shared<C>
+where
+    C: tower_service::Service<Uri> + Clone + Send + 'static,
+    C::Future: Send,
+{
+    type Response = C::Response;
+    type Error = C::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<C::Response, C::Error>> + Send>>;
+
+    /// Always ready: readiness is the clone's, awaited in [`Self::call`].
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), C::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let mut connector = C::clone(&self.0);
+        Box::pin(async move {
+            std::future::poll_fn(|cx| connector.poll_ready(cx)).await?;
+            connector.call(uri).await
+        })
     }
 }
 
@@ -167,16 +214,17 @@ impl Transport {
                 .enable_http1())
         };
         Ok(match route {
-            None => Http::Direct(builder().build(tls()?.wrap_connector(tcp))),
+            None => Http::Direct(builder().build(Shared::new(tls()?.wrap_connector(tcp)))),
             Some(route) if uri.scheme_str() == Some("https") => {
                 let mut tunnel = Tunnel::new(route.proxy, tcp);
                 if let Some(auth) = route.auth {
                     tunnel = tunnel.with_auth(auth);
                 }
-                Http::Tunnel(builder().build(tls()?.wrap_connector(tunnel)))
+                Http::Tunnel(builder().build(Shared::new(tls()?.wrap_connector(tunnel))))
             }
             Some(route) => {
-                Http::Forward(builder().build(Forward::new(route.proxy, tcp)), route.auth)
+                let forward = Shared::new(Forward::new(route.proxy, tcp));
+                Http::Forward(builder().build(forward), route.auth)
             }
         })
     }
