@@ -8,12 +8,12 @@
 //! `generate_signing_key` and cached; each request then costs two SHA-256
 //! hashes and one HMAC.
 
-use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sigv4::sign::v4::{calculate_signature, generate_signing_key};
+use aws_sigv4::sign::v4::generate_signing_key;
 use bytes::Bytes;
+use hmac::{Hmac, Mac};
 use http::HeaderValue;
 use sha2::{Digest, Sha256};
 
@@ -88,6 +88,11 @@ pub(crate) fn payload_hash(body: &[u8]) -> [u8; 64] {
 }
 
 /// Signs one attempt of a request.
+///
+/// Runs on every attempt, so it builds no intermediate strings: the
+/// canonical request goes straight into its SHA-256 and the string to sign
+/// straight into the HMAC; only the two header values are allocated, each
+/// once and at its exact length.
 pub(crate) fn sign(
     creds: &SigningCredentials,
     region: &str,
@@ -99,8 +104,8 @@ pub(crate) fn sign(
     let host = host
         .to_str()
         .map_err(|_| Error::config("the endpoint host is not ASCII"))?;
-    let amz_date = format_amz_date(now);
-    let date: &[u8; 8] = amz_date.as_bytes()[..8]
+    let amz_date = amz_date(now);
+    let date: &[u8; 8] = amz_date[..8]
         .try_into()
         .map_err(|_| Error::config("clock out of range"))?;
     let token = creds.credentials.session_token();
@@ -110,44 +115,71 @@ pub(crate) fn sign(
         "host;x-amz-date;x-amz-target"
     };
 
-    let mut canonical = String::with_capacity(256 + token.map_or(0, str::len));
-    canonical.push_str("POST\n/\n\nhost:");
-    canonical.push_str(host);
-    canonical.push_str("\nx-amz-date:");
-    canonical.push_str(&amz_date);
+    let mut canonical = Sha256::new();
+    canonical.update("POST\n/\n\nhost:");
+    canonical.update(host);
+    canonical.update("\nx-amz-date:");
+    canonical.update(amz_date);
     if let Some(token) = token {
-        canonical.push_str("\nx-amz-security-token:");
-        canonical.push_str(token.trim());
+        canonical.update("\nx-amz-security-token:");
+        canonical.update(token.trim());
     }
-    canonical.push_str("\nx-amz-target:");
-    canonical.push_str(target);
-    canonical.push_str("\n\n");
-    canonical.push_str(signed_headers);
-    canonical.push('\n');
-    canonical.push_str(hex_str(payload_hash));
+    canonical.update("\nx-amz-target:");
+    canonical.update(target);
+    canonical.update("\n\n");
+    canonical.update(signed_headers);
+    canonical.update("\n");
+    canonical.update(payload_hash);
+    let canonical_hash = to_hex(&canonical.finalize().into());
 
-    let date_str = &amz_date[..8];
-    let mut string_to_sign = String::with_capacity(160);
-    let _ = write!(
-        string_to_sign,
-        "{ALGORITHM}\n{amz_date}\n{date_str}/{region}/{SERVICE}/aws4_request\n{}",
-        hex_str(&hex_sha256(canonical.as_bytes()))
-    );
     let key = creds.signing_key(date, now, region);
-    let signature = calculate_signature(key, string_to_sign.as_bytes());
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key)
+        .map_err(|_| Error::credentials("the signing key has an invalid length"))?;
+    let string_to_sign: [&[u8]; 11] = [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        &amz_date,
+        b"\n",
+        date,
+        b"/",
+        region.as_bytes(),
+        b"/",
+        SERVICE.as_bytes(),
+        b"/aws4_request\n",
+        &canonical_hash,
+    ];
+    for part in string_to_sign {
+        mac.update(part);
+    }
+    let signature = to_hex(&mac.finalize().into_bytes().into());
 
-    let mut authorization = String::with_capacity(200);
-    let _ = write!(
-        authorization,
-        "{ALGORITHM} Credential={}/{date_str}/{region}/{SERVICE}/aws4_request, SignedHeaders={signed_headers}, Signature={signature}",
-        creds.credentials.access_key_id()
-    );
+    let parts: [&[u8]; 13] = [
+        ALGORITHM.as_bytes(),
+        b" Credential=",
+        creds.credentials.access_key_id().as_bytes(),
+        b"/",
+        date,
+        b"/",
+        region.as_bytes(),
+        b"/",
+        SERVICE.as_bytes(),
+        b"/aws4_request, SignedHeaders=",
+        signed_headers.as_bytes(),
+        b", Signature=",
+        &signature,
+    ];
+    // Exactly sized, so `Bytes` takes the buffer over without another
+    // allocation.
+    let mut authorization = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        authorization.extend_from_slice(part);
+    }
     let authorization =
         HeaderValue::from_maybe_shared(Bytes::from(authorization)).map_err(|_| {
             Error::credentials("the access key id contains characters not allowed in a header")
         })?;
     Ok(Signature {
-        amz_date: HeaderValue::from_maybe_shared(Bytes::from(amz_date))
+        amz_date: HeaderValue::from_bytes(&amz_date)
             .map_err(|_| Error::config("clock out of range"))?,
         authorization,
         security_token: creds.token.clone(),
@@ -155,30 +187,51 @@ pub(crate) fn sign(
 }
 
 fn hex_sha256(data: &[u8]) -> [u8; 64] {
-    let digest = Sha256::digest(data);
+    to_hex(&Sha256::digest(data).into())
+}
+
+/// Lowercase hex of a SHA-256 digest or HMAC.
+fn to_hex(digest: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = [0u8; 64];
-    // The output is exactly twice the digest length, so this cannot fail.
-    let _ = hex::encode_to_slice(digest, &mut out);
+    for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0xf)];
+    }
     out
 }
 
-fn hex_str(hex: &[u8; 64]) -> &str {
-    // Hex digits are ASCII.
-    std::str::from_utf8(hex).unwrap_or_default()
+/// `YYYYMMDD'T'HHMMSS'Z'` in UTC, as a string (what the tests compare).
+#[cfg(test)]
+fn format_amz_date(now: SystemTime) -> String {
+    String::from_utf8_lossy(&amz_date(now)).into_owned()
 }
 
-/// `YYYYMMDD'T'HHMMSS'Z'` in UTC.
-pub(crate) fn format_amz_date(now: SystemTime) -> String {
+/// `YYYYMMDD'T'HHMMSS'Z'` in UTC, written digit by digit: this runs on every
+/// attempt, where `format!` was a measurable share of the signing cost.
+fn amz_date(now: SystemTime) -> [u8; 16] {
     let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    let mut out = *b"00000000T000000Z";
+    // Years past 9999 keep their last four digits, as `{:04}` would not;
+    // a clock that far out is rejected by the service either way.
+    let fields = [
+        (0, 4, u64::try_from(y).unwrap_or(0)),
+        (4, 2, u64::from(m)),
+        (6, 2, u64::from(d)),
+        (9, 2, rem / 3600),
+        (11, 2, (rem / 60) % 60),
+        (13, 2, rem % 60),
+    ];
+    for (at, width, mut value) in fields {
+        for digit in out[at..at + width].iter_mut().rev() {
+            *digit = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+    out
 }
 
 /// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).

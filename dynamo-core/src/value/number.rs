@@ -531,7 +531,7 @@ macro_rules! float_conversions {
                 if !v.is_finite() {
                     return Err(NumberError::Syntax(v.to_string()));
                 }
-                Number::parse(&v.to_string())
+                parse_display(v)
             }
         }
 
@@ -565,6 +565,40 @@ macro_rules! float_conversions {
 }
 
 float_conversions!(f32, f64);
+
+/// `v`'s `Display` form read as a number, the text written on the stack
+/// when it fits (any float but the largest and smallest magnitudes): both
+/// directions of a float conversion go through this, for every float
+/// attribute read or written, and the `String` of `to_string` was most of
+/// their allocations.
+fn parse_display(v: impl fmt::Display) -> Result<Number, NumberError> {
+    let mut text = StackText {
+        bytes: [0; 64],
+        len: 0,
+    };
+    if fmt::Write::write_fmt(&mut text, format_args!("{v}")).is_ok()
+        && let Ok(text) = std::str::from_utf8(&text.bytes[..text.len])
+    {
+        return Number::parse(text);
+    }
+    Number::parse(&v.to_string())
+}
+
+/// A `fmt::Write` into a fixed buffer; a write that does not fit fails.
+struct StackText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
 
 /// Writes the canonical form straight from the mantissa and scale: a
 /// Decimal has at most 29 digits and at most 28 after the point, always in
