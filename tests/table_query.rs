@@ -160,6 +160,11 @@ async fn pages_resume_from_a_serialized_cursor() {
     assert_eq!(seen.len(), 60);
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
     assert!(Cursor::<Message>::from_token("not a token").is_err());
+    // A cursor of another item type's table (a hash-only numeric key).
+    let other = dynamo::wire::Key::hash(dynamo::AttributeValue::N(1u8.into()));
+    let err = Cursor::<Message>::from_key(other).expect_err("another key schema");
+    assert_eq!(err.kind(), dynamo::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("Message items"), "{err}");
     let typed = Cursor::<Message>::from_token(
         &table
             .query("f".to_owned())

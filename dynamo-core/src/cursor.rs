@@ -38,9 +38,11 @@ impl<T: DynamoItem> Cursor<T> {
     /// [`crate::ErrorKind::InvalidInput`] when the key does not fit the schema.
     pub fn from_key(key: Key) -> Result<Cursor<T>, Error> {
         T::key_from_wire(&key).map_err(|e| {
+            // The type, not `T::TABLE_NAME`: a `T` may live in tables of
+            // other names (`Connection::get_table_named`).
             Error::invalid_input(format!(
-                "the cursor does not fit the key of {}: {e}",
-                T::TABLE_NAME
+                "the cursor does not fit the key of {} items: {e}",
+                std::any::type_name::<T>()
             ))
         })?;
         Ok(Cursor {
