@@ -15,7 +15,9 @@ use crate::wire::{
 };
 
 use super::write::settle;
-use super::{BoxFuture, Table, add_conditions, apply_version, to_typed, version_error};
+use super::{
+    BoxFuture, Table, add_conditions, apply_version, item_version, to_typed, version_error,
+};
 
 /// An UpdateItem; `.await` it, or pick what to return. Built by
 /// [`Table::update`] or [`Table::update_from`].
@@ -60,16 +62,14 @@ impl<T: DynamoItem> Table<T> {
     pub fn update_from(&self, item: &T) -> Update<'_, T> {
         let mut update = self.update(item.key());
         if let Some(attr) = T::VERSION_ATTRIBUTE {
-            update.version = Some(match item.to_item() {
-                Ok(mut map) => match map.remove(attr) {
-                    Some(AttributeValue::N(n)) => n,
-                    _ => Number::from(0u8),
-                },
-                Err(e) => {
-                    update.key = Err(Error::conversion(e).with_table(Some(self.name())));
-                    Number::from(0u8)
-                }
-            });
+            let version = item
+                .to_item()
+                .map_err(Error::conversion)
+                .and_then(|map| item_version(attr, map.get(attr)));
+            match version {
+                Ok(version) => update.version = Some(version),
+                Err(e) => update.key = Err(e.with_table(Some(self.name()))),
+            }
         }
         update
     }
