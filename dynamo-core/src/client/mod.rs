@@ -12,6 +12,7 @@ mod config;
 #[cfg_attr(feature = "aws-config", allow(dead_code))]
 mod container;
 mod credentials;
+mod deadline;
 mod dns;
 mod endpoint;
 mod env;

@@ -32,6 +32,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use serde::Deserialize;
 use url::Url;
 
+use super::deadline;
 use super::dns::{self, Tcp};
 use super::env::Env;
 use super::proxy::Forward;
@@ -253,7 +254,7 @@ impl Transport {
         headers.insert(AUTHORIZATION, signature.authorization);
 
         let timeout = self.request_timeout.min(limit);
-        let (headers, status, body) = tokio::time::timeout(timeout, self.exchange(request))
+        let (headers, status, body) = deadline::within(timeout, self.exchange(request))
             .await
             .map_err(|_| Error::timeout(format!("no answer within {timeout:?}")))??;
         let request_id = header_str(&headers, &X_AMZN_REQUESTID).map(str::to_owned);
