@@ -9,7 +9,7 @@
 
 use crate::attr::{Hash, Range};
 use crate::convert::{AttributePath, ConvertError, ConvertErrorKind, FromAttribute, ToAttribute};
-use crate::item::{AttributeSource, DynamoItem, RangeKeyType};
+use crate::item::{AttributeSink, AttributeSource, DynamoItem, RangeKeyType};
 use crate::value::{AttributeValue, Item};
 use crate::wire;
 
@@ -18,7 +18,7 @@ pub use serde;
 
 /// Writes a field, omitting it when the value says so.
 pub fn write<V: ToAttribute + ?Sized>(
-    item: &mut Item,
+    item: &mut impl AttributeSink,
     value: &V,
     path: AttributePath,
 ) -> Result<(), ConvertError> {
@@ -27,12 +27,12 @@ pub fn write<V: ToAttribute + ?Sized>(
 
 /// Writes the result of a `with` module's `to_attribute`.
 pub fn put(
-    item: &mut Item,
+    item: &mut impl AttributeSink,
     value: Result<Option<AttributeValue>, ConvertError>,
     path: AttributePath,
 ) -> Result<(), ConvertError> {
     if let Some(v) = value.map_err(|e| e.at(path))? {
-        item.insert(path.attribute.to_owned(), v);
+        item.put(path.attribute, v);
     }
     Ok(())
 }
@@ -100,7 +100,7 @@ impl Flatten for Item {
 /// Writes a `flatten` field's entries; one named like a declared attribute
 /// is an error, so a typed write never stores two values for one name.
 pub fn write_rest<V: Flatten>(
-    item: &mut Item,
+    item: &mut impl AttributeSink,
     rest: &V,
     declared: &[&str],
     path: AttributePath,
@@ -113,7 +113,7 @@ pub fn write_rest<V: Flatten>(
             );
             return Err(ConvertError::custom(reason).at(path));
         }
-        item.insert(name.clone(), value.clone());
+        item.put_named(name.clone(), value.clone());
     }
     Ok(())
 }
@@ -162,12 +162,12 @@ pub fn key_read<T: DynamoItem, P: KeyPart<T>>(
 
 /// Writes a key field.
 pub fn write_key<T: DynamoItem, P: KeyPart<T>>(
-    item: &mut Item,
+    item: &mut impl AttributeSink,
     value: &P::Value,
     path: AttributePath,
 ) -> Result<(), ConvertError> {
     let value = key_value::<T, P>(value, path)?;
-    item.insert(path.attribute.to_owned(), value);
+    item.put(path.attribute, value);
     Ok(())
 }
 

@@ -183,6 +183,22 @@ pub trait DynamoItem: Sized + Send + Sync + 'static {
     /// [`ConvertError`] naming the field whose value cannot be stored.
     fn to_item(&self) -> Result<Item, ConvertError>;
 
+    /// Writes the item's attributes to `sink`, each name once: what a typed
+    /// put serializes, without building an [`Item`]. The derive writes each
+    /// field straight to the sink (and builds [`DynamoItem::to_item`] on
+    /// it); this default writes `to_item`'s entries. Implement `to_item`,
+    /// not this.
+    ///
+    /// # Errors
+    /// As [`DynamoItem::to_item`].
+    #[doc(hidden)]
+    fn write_attributes<S: AttributeSink>(&self, sink: &mut S) -> Result<(), ConvertError> {
+        for (name, value) in self.to_item()? {
+            sink.put_named(name, value);
+        }
+        Ok(())
+    }
+
     /// Reads an item from any [`AttributeSource`]: every typed read comes
     /// here. The derive reads each field straight from the source, so a
     /// response decoded into [`AttributeList`]s never builds a map.
@@ -220,6 +236,35 @@ pub trait AttributeSource {
 
     /// Everything left, as an item.
     fn into_item(self) -> Item;
+}
+
+/// Where [`DynamoItem::write_attributes`] puts an item's attributes: an
+/// [`Item`], or the list a typed PutItem serializes. Each name is put at
+/// most once.
+#[doc(hidden)]
+pub trait AttributeSink {
+    /// Puts a declared attribute.
+    fn put(&mut self, name: &'static str, value: AttributeValue);
+
+    /// Puts an attribute named at run time (a `#[dynamo(flatten)]` entry).
+    fn put_named(&mut self, name: String, value: AttributeValue);
+
+    /// Room for `additional` more attributes.
+    fn reserve(&mut self, additional: usize);
+}
+
+impl AttributeSink for Item {
+    fn put(&mut self, name: &'static str, value: AttributeValue) {
+        self.insert(name.to_owned(), value);
+    }
+
+    fn put_named(&mut self, name: String, value: AttributeValue) {
+        self.insert(name, value);
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        Item::reserve(self, additional);
+    }
 }
 
 impl AttributeSource for Item {

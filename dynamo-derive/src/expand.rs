@@ -66,7 +66,7 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
         let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
         let p = quote!(#krate::__private);
         writes.push(quote! {
-            #p::write_rest::<#ty>(&mut __item, &self.#ident, Self::ATTRIBUTES, #path)?;
+            #p::write_rest::<#ty>(__item, &self.#ident, Self::ATTRIBUTES, #path)?;
         });
         reads.push(quote!(#ident: #p::read_rest::<#ty>(__item)));
     }
@@ -88,8 +88,16 @@ fn expand(cont: &Container<'_>, fields: &[Field<'_>], krate: &TokenStream) -> To
 
                 fn to_item(&self) -> ::core::result::Result<#krate::Item, #krate::ConvertError> {
                     let mut __item = #krate::Item::with_capacity(#capacity);
-                    #(#writes)*
+                    #krate::DynamoItem::write_attributes(self, &mut __item)?;
                     ::core::result::Result::Ok(__item)
+                }
+
+                fn write_attributes<__S: #krate::item::AttributeSink>(
+                    &self,
+                    __item: &mut __S,
+                ) -> ::core::result::Result<(), #krate::ConvertError> {
+                    #(#writes)*
+                    ::core::result::Result::Ok(())
                 }
 
                 fn from_attributes<__S: #krate::item::AttributeSource>(
@@ -194,17 +202,17 @@ fn write_field(cont: &Container<'_>, f: &Field<'_>, krate: &TokenStream) -> Toke
     let (ident, ty, path) = (f.ident, f.ty, path(cont, f, krate));
     let p = quote!(#krate::__private);
     if let Some(part) = key_part(f, krate) {
-        return quote!(#p::write_key::<Self, #part>(&mut __item, &self.#ident, #path)?;);
+        return quote!(#p::write_key::<Self, #part>(__item, &self.#ident, #path)?;);
     }
     match &f.codec {
         Codec::Json(span) => quote_spanned! {*span=>
-            #p::put(&mut __item, #p::json::to_attribute(&self.#ident), #path)?;
+            #p::put(__item, #p::json::to_attribute(&self.#ident), #path)?;
         },
         Codec::With(module) => quote_spanned! {module.span()=>
-            #p::put(&mut __item, #module::to_attribute(&self.#ident), #path)?;
+            #p::put(__item, #module::to_attribute(&self.#ident), #path)?;
         },
         Codec::Attribute => quote_spanned! {type_span(ty)=>
-            #p::write::<#ty>(&mut __item, &self.#ident, #path)?;
+            #p::write::<#ty>(__item, &self.#ident, #path)?;
         },
     }
 }

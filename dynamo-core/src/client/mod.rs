@@ -264,6 +264,17 @@ impl Client {
         result
     }
 
+    /// A PutItem of the typed layer, its item in map-free form
+    /// ([`wire::TypedPutItemInput`]).
+    pub(crate) async fn put_typed(
+        &self,
+        input: &wire::TypedPutItemInput,
+    ) -> Result<wire::PutItemOutput, Error> {
+        let capacity: fn(&wire::PutItemOutput) -> Option<f64> = |o| o.consumed_capacity_units;
+        self.execute(input, Tables::One(&input.table_name), capacity)
+            .await
+    }
+
     /// Sends `input` and has the operation decode its output with each item
     /// read as `I` ([`wire::ReadsItems`]): the typed layer reads items
     /// straight into `T`s without building maps.

@@ -7,8 +7,8 @@ use crate::expr::expect::Expect;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
-    DeleteItemInput, Expected, ExpectedAttributeValue, GetItemInput, Key, Op, PutItemInput,
-    ReturnValue, WriteItemOutput,
+    DeleteItemInput, Expected, ExpectedAttributeValue, GetItemInput, Key, Op, ReturnValue,
+    TypedPutItemInput, WriteItemOutput, WriteList,
 };
 
 use super::{
@@ -101,35 +101,49 @@ impl<'a, T: DynamoItem> Put<'a, T> {
     }
 
     async fn send_item(self) -> Result<Item, Error> {
-        self.run(ReturnValue::None).await.map(|(_, item)| item)
+        self.run(ReturnValue::None)
+            .await
+            .map(|(_, item)| item.into_item())
     }
 
-    async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, Item), Error> {
+    /// Sends the put; hands back the item as stored (for `save`).
+    ///
+    /// The item goes to the request as a [`WriteList`], written field by
+    /// field, not as an [`Item`]: a map is built only on the rare paths that
+    /// compare a stored item with it.
+    async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, WriteList), Error> {
         let mut expected = self.expected?;
-        let mut item = self
-            .item
-            .to_item()
+        let mut item = WriteList::with_capacity(T::ATTRIBUTES.len());
+        self.item
+            .write_attributes(&mut item)
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
-        let versioned = version_put::<T>(&mut item, &mut expected)
-            .map_err(|e| e.with_table(Some(self.table.name())))?;
+        let versioned = match T::VERSION_ATTRIBUTE {
+            Some(attr) => {
+                let next = next_version(attr, item.get(attr), &mut expected)
+                    .map_err(|e| e.with_table(Some(self.table.name())))?;
+                item.set(attr, next);
+                true
+            }
+            None => false,
+        };
         if self.if_new {
             expected.insert(T::HASH_KEY.to_owned(), ExpectedAttributeValue::absent());
         }
-        let input = PutItemInput {
+        let input = TypedPutItemInput {
             table_name: self.table.name().to_owned(),
             item,
             expected: (!expected.is_empty()).then_some(expected),
             return_values: (return_values != ReturnValue::None).then_some(return_values),
         };
-        let out = self.table.client().put_item(&input).await;
-        let out = match out {
+        let out = match self.table.client().put_typed(&input).await {
             Ok(out) => out,
             Err(e) => {
-                let Some(key) = key_of_item::<T>(&input.item) else {
+                let written = input.item.to_item();
+                let Some(key) = key_of_item::<T>(&written) else {
                     return Err(e);
                 };
-                let written = |stored: Option<&Item>| stored == Some(&input.item);
-                let e = match settle(self.table, Op::PutItem, e, &key, written).await {
+                let is_written = |stored: Option<&Item>| stored == Some(&written);
+                let e = match settle(self.table, Op::PutItem, e, &key, is_written).await {
                     Ok(_) if return_values == ReturnValue::None => {
                         return Ok((WriteItemOutput::default(), input.item));
                     }
@@ -155,19 +169,19 @@ impl<'a, T: DynamoItem> IntoFuture for Put<'a, T> {
     }
 }
 
-/// For a versioned `T`: makes the put conditional on the item's version and
-/// stores the next one. Returns whether a version check was added.
-fn version_put<T: DynamoItem>(item: &mut Item, expected: &mut Expected) -> Result<bool, Error> {
-    let Some(attr) = T::VERSION_ATTRIBUTE else {
-        return Ok(false);
-    };
-    let current = item_version(attr, item.get(attr))?;
+/// For a versioned put: makes it conditional on the item's version
+/// (`current`, of attribute `attr`) and returns the next version to store.
+fn next_version(
+    attr: &str,
+    current: Option<&AttributeValue>,
+    expected: &mut Expected,
+) -> Result<AttributeValue, Error> {
+    let current = item_version(attr, current)?;
     apply_version(attr, &current, expected);
     let next = current
         .checked_add(&Number::from(1u8))
         .map_err(|e| Error::invalid_input(format!("version attribute {attr}: {e}")))?;
-    item.insert(attr.to_owned(), AttributeValue::N(next));
-    Ok(true)
+    Ok(AttributeValue::N(next))
 }
 
 /// A DeleteItem; `.await` it. Built by [`Table::delete`].

@@ -4,7 +4,8 @@
 //! turned into `T` through [`crate::DynamoItem::from_attributes`] while the
 //! body is read. Either way no map is built and no name is copied. The
 //! operation decodes its own output ([`ReadsItems::decode_items`]); no other
-//! layer parses these bodies.
+//! layer parses these bodies. A typed put goes the other way, through
+//! `super::put`.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;

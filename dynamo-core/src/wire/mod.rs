@@ -7,9 +7,13 @@
 mod borrowed;
 mod op;
 mod ops;
+#[cfg(feature = "client")]
+mod put;
 mod shapes;
 
 pub use borrowed::{AttributeList, Decoded, ItemRead, ItemsPage, ReadsItems};
 pub use op::{Op, Plane, TARGET_PREFIX};
 pub use ops::*;
+#[cfg(feature = "client")]
+pub(crate) use put::{TypedPutItemInput, WriteList};
 pub use shapes::*;

@@ -78,7 +78,7 @@ pub enum Resend {
 
 /// What re-sending a write with `expected` conditions and, for updates,
 /// `updates` is.
-fn resend_of_write(
+pub(super) fn resend_of_write(
     expected: Option<&Expected>,
     updates: Option<&HashMap<String, AttributeValueUpdate>>,
 ) -> Resend {
@@ -107,7 +107,7 @@ fn resend_of_write(
 }
 
 /// True when `return_values` asks for nothing back.
-fn returns_nothing(return_values: Option<ReturnValue>) -> bool {
+pub(super) fn returns_nothing(return_values: Option<ReturnValue>) -> bool {
     matches!(return_values, None | Some(ReturnValue::None))
 }
 
@@ -147,7 +147,7 @@ struct CapacityOnly {
 }
 
 /// Decodes a write's response, reading `Attributes` only when asked for.
-fn decode_write(
+pub(super) fn decode_write(
     return_values: Option<ReturnValue>,
     body: &[u8],
 ) -> serde_json::Result<WriteItemOutput> {
