@@ -17,8 +17,8 @@
 //! sleeps until the next call.
 
 use std::cell::Cell;
-use std::future::{Future, poll_fn};
-use std::pin::pin;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
 use std::task::{Context, Poll};
@@ -48,27 +48,69 @@ const NEVER: u64 = u64::MAX >> 2;
 pub(crate) struct Elapsed;
 
 /// Runs `future` for at most `timeout`.
-pub(crate) async fn within<F: Future>(timeout: Duration, future: F) -> Result<F::Output, Elapsed> {
-    let armed = watchdog().and_then(|watchdog| {
-        let deadline = Instant::now()
-            .checked_add(timeout)
-            .map_or(NEVER, |at| watchdog.micros(at));
-        let index = watchdog.arm(deadline)?;
-        Some(Armed { watchdog, index })
-    });
-    let Some(armed) = armed else {
-        return tokio::time::timeout(timeout, future)
-            .await
-            .map_err(|_| Elapsed);
-    };
-    let mut future = pin!(future);
-    poll_fn(|cx| {
-        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+///
+/// A struct rather than an `async fn`: an `async fn` would hold `future`
+/// twice in its state (as argument and as pinned local), and the attempt
+/// futures it wraps are large enough for the extra copy to show.
+pub(crate) fn within<F: Future>(timeout: Duration, future: F) -> Within<F> {
+    Within {
+        future,
+        timeout,
+        state: State::Unarmed,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`within`].
+    pub(crate) struct Within<F> {
+        #[pin]
+        future: F,
+        timeout: Duration,
+        #[pin]
+        state: State,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// How a [`Within`] is bounded: decided on its first poll.
+    #[project = StateProj]
+    enum State {
+        Unarmed,
+        Slot { armed: Armed },
+        Tokio { #[pin] sleep: tokio::time::Sleep },
+    }
+}
+
+impl<F: Future> Future for Within<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let StateProj::Unarmed = this.state.as_mut().project() {
+            let armed = watchdog().and_then(|watchdog| {
+                let deadline = Instant::now()
+                    .checked_add(*this.timeout)
+                    .map_or(NEVER, |at| watchdog.micros(at));
+                let index = watchdog.arm(deadline)?;
+                Some(Armed { watchdog, index })
+            });
+            this.state.set(match armed {
+                Some(armed) => State::Slot { armed },
+                None => State::Tokio {
+                    sleep: tokio::time::sleep(*this.timeout),
+                },
+            });
+        }
+        if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        armed.poll_fired(cx).map(Err)
-    })
-    .await
+        match this.state.project() {
+            StateProj::Slot { armed } => armed.poll_fired(cx).map(Err),
+            StateProj::Tokio { sleep } => sleep.poll(cx).map(|()| Err(Elapsed)),
+            // Armed above, before the first poll of `future`.
+            StateProj::Unarmed => Poll::Pending,
+        }
+    }
 }
 
 /// An armed slot, disarmed when dropped.
