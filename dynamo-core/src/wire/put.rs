@@ -87,15 +87,20 @@ impl WriteList {
     }
 }
 
+// Inline: the derive's `write_attributes` calls these from the user's
+// crate, one call per field.
 impl AttributeSink for WriteList {
+    #[inline]
     fn put(&mut self, name: &'static str, value: AttributeValue) {
         self.entries.push((Cow::Borrowed(name), value));
     }
 
+    #[inline]
     fn put_named(&mut self, name: String, value: AttributeValue) {
         self.entries.push((Cow::Owned(name), value));
     }
 
+    #[inline]
     fn reserve(&mut self, additional: usize) {
         self.entries.reserve(additional);
     }
