@@ -13,8 +13,8 @@
 //!
 //! A slot fires at its deadline or a little after (the watchdog's wake-up
 //! latency), never before. The watchdog sleeps until the earliest deadline
-//! armed; a call arming an earlier one wakes it. With nothing armed it
-//! sleeps until the next call.
+//! armed, or for a second at most; a call arming an earlier deadline wakes
+//! it. After a minute with nothing armed it sleeps until the next call.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -42,6 +42,18 @@ const SCANNING: u64 = u64::MAX;
 
 /// The deadline of a timeout too long to represent: never reached.
 const NEVER: u64 = u64::MAX >> 2;
+
+/// The longest the watchdog sleeps while calls are being made, in the
+/// slots' unit (1 s). A call arming a deadline later than the watchdog's
+/// next wake-up does not wake it, so with the default timeouts (seconds) no
+/// call does; were it to sleep until the next call whenever it found
+/// nothing armed, every call of a client making one call at a time would
+/// wake it.
+const TICK_MICROS: u64 = 1_000_000;
+
+/// Scans in a row that found nothing armed (about a minute of
+/// [`TICK_MICROS`]) before the watchdog sleeps until the next call.
+const IDLE_SCANS: u32 = 60;
 
 /// The attempt did not finish in time.
 #[derive(Debug, PartialEq, Eq)]
@@ -151,6 +163,9 @@ struct Watchdog {
     /// When the watchdog thread will next look, in the slots' unit.
     planned: AtomicU64,
     thread: Thread,
+    /// Times an arming woke the thread.
+    #[cfg(test)]
+    unparks: AtomicU64,
 }
 
 impl Watchdog {
@@ -177,6 +192,8 @@ impl Watchdog {
                     .is_ok()
             {
                 if deadline < self.planned.load(SeqCst) {
+                    #[cfg(test)]
+                    self.unparks.fetch_add(1, SeqCst);
                     self.thread.unpark();
                 }
                 return Some(index);
@@ -194,8 +211,11 @@ impl Watchdog {
     }
 
     /// The watchdog thread: fires what is due, then sleeps until the next
-    /// deadline or an earlier arming.
+    /// deadline or a second ([`TICK_MICROS`]), whichever is sooner, or until an earlier
+    /// arming. Only after [`IDLE_SCANS`] scans in a row found nothing armed
+    /// does it sleep until the next call.
     fn run(&self) {
+        let mut idle_scans = 0;
         loop {
             self.planned.store(SCANNING, SeqCst);
             let now = self.micros(Instant::now());
@@ -216,12 +236,16 @@ impl Watchdog {
                     slot.waker.wake();
                 }
             }
-            self.planned.store(next, SeqCst);
-            if next == u64::MAX {
+            idle_scans = if next == u64::MAX { idle_scans + 1 } else { 0 };
+            if idle_scans >= IDLE_SCANS {
+                self.planned.store(u64::MAX, SeqCst);
                 std::thread::park();
-            } else {
-                std::thread::park_timeout(Duration::from_micros(next.saturating_sub(now)));
+                idle_scans = 0;
+                continue;
             }
+            let wake = next.min(now.saturating_add(TICK_MICROS));
+            self.planned.store(wake, SeqCst);
+            std::thread::park_timeout(Duration::from_micros(wake - now));
         }
     }
 }
@@ -251,7 +275,12 @@ fn seed() -> u64 {
 /// cannot be started.
 fn watchdog() -> Option<&'static Watchdog> {
     static WATCHDOG: OnceLock<Option<&'static Watchdog>> = OnceLock::new();
-    *WATCHDOG.get_or_init(|| {
+    *WATCHDOG.get_or_init(Watchdog::start)
+}
+
+impl Watchdog {
+    /// A new table of slots and the thread that watches it.
+    fn start() -> Option<&'static Watchdog> {
         let (sender, receiver) = std::sync::mpsc::channel::<&'static Watchdog>();
         let spawned = std::thread::Builder::new()
             .name("dynamo-deadlines".into())
@@ -272,10 +301,12 @@ fn watchdog() -> Option<&'static Watchdog> {
             slots,
             planned: AtomicU64::new(SCANNING),
             thread: spawned.thread().clone(),
+            #[cfg(test)]
+            unparks: AtomicU64::new(0),
         }));
         sender.send(watchdog).ok()?;
         Some(watchdog)
-    })
+    }
 }
 
 #[cfg(test)]
@@ -305,6 +336,31 @@ mod tests {
             let index = watchdog.arm(NEVER).expect("a free slot");
             watchdog.disarm(index);
         }
+    }
+
+    #[test]
+    fn calls_one_at_a_time_do_not_wake_the_watchdog() {
+        // A watchdog of this test's own: the process's is shared with the
+        // other tests.
+        let watchdog = Watchdog::start().expect("the watchdog thread starts");
+        let in_30s = || watchdog.micros(Instant::now() + Duration::from_secs(30));
+        // The first arming wakes it, and its scan then finds nothing armed.
+        let index = watchdog.arm(in_30s()).expect("a free slot");
+        watchdog.disarm(index);
+        std::thread::sleep(Duration::from_millis(50));
+        let before = watchdog.unparks.load(SeqCst);
+        // It now sleeps a second at most, so a call with a later deadline,
+        // armed while nothing else is, does not wake it.
+        for _ in 0..200 {
+            let index = watchdog.arm(in_30s()).expect("a free slot");
+            watchdog.disarm(index);
+        }
+        assert_eq!(watchdog.unparks.load(SeqCst), before);
+        // An earlier deadline than its next wake-up does wake it.
+        let soon = watchdog.micros(Instant::now() + Duration::from_millis(10));
+        let index = watchdog.arm(soon).expect("a free slot");
+        watchdog.disarm(index);
+        assert_eq!(watchdog.unparks.load(SeqCst), before + 1);
     }
 
     #[tokio::test]
