@@ -211,9 +211,9 @@ impl Watchdog {
     }
 
     /// The watchdog thread: fires what is due, then sleeps until the next
-    /// deadline or a second ([`TICK_MICROS`]), whichever is sooner, or until an earlier
-    /// arming. Only after [`IDLE_SCANS`] scans in a row found nothing armed
-    /// does it sleep until the next call.
+    /// deadline or for a second ([`TICK_MICROS`]), whichever is sooner, or
+    /// until an earlier arming. Only after [`IDLE_SCANS`] scans in a row
+    /// found nothing armed does it sleep until the next call.
     fn run(&self) {
         let mut idle_scans = 0;
         loop {
