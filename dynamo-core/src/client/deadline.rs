@@ -59,17 +59,26 @@ const IDLE_SCANS: u32 = 60;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Elapsed;
 
-/// Runs `future` for at most `timeout`.
+/// Runs `future` for at most `timeout`, counted from now.
 ///
 /// A struct rather than an `async fn`: an `async fn` would hold `future`
 /// twice in its state (as argument and as pinned local), and the attempt
 /// futures it wraps are large enough for the extra copy to show.
 pub(crate) fn within<F: Future>(timeout: Duration, future: F) -> Within<F> {
-    Within {
-        future,
-        timeout,
-        state: State::Unarmed,
-    }
+    let armed = watchdog().and_then(|watchdog| {
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .map_or(NEVER, |at| watchdog.micros(at));
+        let index = watchdog.arm(deadline)?;
+        Some(Armed { watchdog, index })
+    });
+    let bound = match armed {
+        Some(armed) => Bound::Slot { armed },
+        None => Bound::Tokio {
+            sleep: tokio::time::sleep(timeout),
+        },
+    };
+    Within { future, bound }
 }
 
 pin_project_lite::pin_project! {
@@ -77,17 +86,16 @@ pin_project_lite::pin_project! {
     pub(crate) struct Within<F> {
         #[pin]
         future: F,
-        timeout: Duration,
         #[pin]
-        state: State,
+        bound: Bound,
     }
 }
 
 pin_project_lite::pin_project! {
-    /// How a [`Within`] is bounded: decided on its first poll.
-    #[project = StateProj]
-    enum State {
-        Unarmed,
+    /// What bounds a [`Within`]: a watchdog slot, or tokio's timer when no
+    /// slot is free.
+    #[project = BoundProj]
+    enum Bound {
         Slot { armed: Armed },
         Tokio { #[pin] sleep: tokio::time::Sleep },
     }
@@ -97,30 +105,13 @@ impl<F: Future> Future for Within<F> {
     type Output = Result<F::Output, Elapsed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        if let StateProj::Unarmed = this.state.as_mut().project() {
-            let armed = watchdog().and_then(|watchdog| {
-                let deadline = Instant::now()
-                    .checked_add(*this.timeout)
-                    .map_or(NEVER, |at| watchdog.micros(at));
-                let index = watchdog.arm(deadline)?;
-                Some(Armed { watchdog, index })
-            });
-            this.state.set(match armed {
-                Some(armed) => State::Slot { armed },
-                None => State::Tokio {
-                    sleep: tokio::time::sleep(*this.timeout),
-                },
-            });
-        }
+        let this = self.project();
         if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        match this.state.project() {
-            StateProj::Slot { armed } => armed.poll_fired(cx).map(Err),
-            StateProj::Tokio { sleep } => sleep.poll(cx).map(|()| Err(Elapsed)),
-            // Armed above, before the first poll of `future`.
-            StateProj::Unarmed => Poll::Pending,
+        match this.bound.project() {
+            BoundProj::Slot { armed } => armed.poll_fired(cx).map(Err),
+            BoundProj::Tokio { sleep } => sleep.poll(cx).map(|()| Err(Elapsed)),
         }
     }
 }
@@ -399,7 +390,6 @@ mod tests {
                 Duration::from_secs(60),
                 std::future::pending::<()>(),
             ));
-            // Armed on the first poll.
             assert!(futures_util::poll!(call.as_mut()).is_pending());
             held.push(call);
         }
