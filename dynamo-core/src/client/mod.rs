@@ -313,9 +313,8 @@ impl Client {
     /// by its attempt timeout, which never ends past the deadline; a
     /// credential load and the adaptive rate limiter by the deadline; a
     /// backoff is only started when it ends before it). So a call that
-    /// finds its credentials cached arms one timer, not two: each armed
-    /// timer is an insert and a removal in tokio's timer wheel, under its
-    /// lock, which the client-overhead profile showed per call.
+    /// finds its credentials cached arms one bound, the attempt's watchdog
+    /// slot ([`deadline`]), and no tokio timer.
     async fn send<O: Operation>(
         &self,
         op: Op,
