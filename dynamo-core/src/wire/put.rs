@@ -42,7 +42,7 @@ impl Operation for TypedPutItemInput {
 }
 
 /// An item as a typed put writes it: its attributes in the order
-/// [`DynamoItem::write_attributes`] puts them, declared names borrowed, so
+/// [`crate::DynamoItem::write_attributes`] puts them, declared names borrowed, so
 /// the request is serialized without building a map or copying a name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct WriteList {
