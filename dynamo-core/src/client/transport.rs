@@ -137,7 +137,7 @@ where
     type Error = C::Error;
     type Future = Pin<Box<dyn Future<Output = Result<C::Response, C::Error>> + Send>>;
 
-    /// Always ready: readiness is the clone's, awaited in [`Self::call`].
+    /// Always ready: readiness is the clone's, awaited in `call`.
     fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), C::Error>> {
         Poll::Ready(Ok(()))
     }
