@@ -350,18 +350,9 @@ fn request_headers(host: HeaderValue) -> HeaderMap {
 /// (`HeaderValue::from` takes two: a growing buffer, then the shared handle
 /// its freeze adds).
 fn content_length(len: usize) -> HeaderValue {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = len;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    HeaderValue::from_bytes(&digits[at..]).unwrap_or_else(|_| HeaderValue::from(len))
+    let mut digits = itoa::Buffer::new();
+    HeaderValue::from_bytes(digits.format(len).as_bytes())
+        .unwrap_or_else(|_| HeaderValue::from(len))
 }
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
@@ -482,5 +473,12 @@ mod tests {
         let bad = check(raw(200, "{}", Some(Some(good ^ 1)))).err();
         assert!(bad.is_some_and(|e| e.kind() == crate::ErrorKind::Crc32Mismatch));
         assert!(check(raw(200, "{}", Some(None))).is_err());
+    }
+
+    #[test]
+    fn content_length_is_the_decimal_length() {
+        for len in [0, 7, 10, 1_048_576, usize::MAX] {
+            assert_eq!(content_length(len), HeaderValue::from(len));
+        }
     }
 }
