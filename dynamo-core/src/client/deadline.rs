@@ -307,8 +307,9 @@ mod tests {
     /// Generous: these check that a timeout fires, not how promptly.
     const SLACK: Duration = Duration::from_secs(3);
 
-    /// Held by the tests that need every slot: the watchdog is the
-    /// process's, shared by all tests.
+    /// Held by every test that arms the process's watchdog: one of them
+    /// takes every slot, and a slot another test frees meanwhile would
+    /// make it find one free.
     static ALL_SLOTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
     #[tokio::test]
@@ -356,6 +357,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_pending_future_times_out_at_its_deadline_not_before() {
+        let _all = ALL_SLOTS.lock().await;
         let timeout = Duration::from_millis(150);
         let start = Instant::now();
         let out = within(timeout, std::future::pending::<()>()).await;
@@ -367,6 +369,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_earlier_deadline_armed_later_still_fires_first() {
+        let _all = ALL_SLOTS.lock().await;
         // The watchdog sleeps until the long deadline, then is woken for
         // the short one.
         let long = tokio::spawn(within(
