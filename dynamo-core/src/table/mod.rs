@@ -330,14 +330,3 @@ async fn version_error<T: DynamoItem>(
     };
     if differs { conflict() } else { e }
 }
-
-/// The key of a whole item of `T`, when its key attributes are there.
-fn key_of_item<T: DynamoItem>(item: &crate::Item) -> Option<Key> {
-    Some(Key {
-        hash_key_element: item.get(T::HASH_KEY)?.clone(),
-        range_key_element: match T::RANGE_KEY {
-            Some(r) => Some(item.get(r)?.clone()),
-            None => None,
-        },
-    })
-}

@@ -7,13 +7,12 @@ use crate::expr::expect::Expect;
 use crate::item::DynamoItem;
 use crate::value::{AttributeValue, Item, Number};
 use crate::wire::{
-    DeleteItemInput, Expected, ExpectedAttributeValue, GetItemInput, Key, Op, ReturnValue,
-    TypedPutItemInput, WriteItemOutput, WriteList,
+    AttributeList, DeleteItemInput, Expected, ExpectedAttributeValue, GetItemInput, Key, Op,
+    ReturnValue, TypedPutItemInput, WriteItemOutput,
 };
 
 use super::{
-    BoxFuture, Table, add_conditions, apply_version, item_version, key_of_item, to_typed,
-    version_error,
+    BoxFuture, Table, add_conditions, apply_version, item_version, to_typed, version_error,
 };
 
 /// A PutItem of one `T`; `.await` it. Built by [`Table::put`].
@@ -51,8 +50,8 @@ impl<T: DynamoItem> Table<T> {
     /// # Errors
     /// As [`Table::put`].
     pub async fn save(&self, item: &mut T) -> Result<(), Error> {
-        let stored = self.put(item).send_item().await?;
-        *item = T::from_item(stored).map_err(|e| {
+        let (_, stored) = self.put(item).run(ReturnValue::None).await?;
+        *item = T::from_attributes(stored).map_err(|e| {
             let e = Error::conversion(e).with_table(Some(self.name()));
             Error::write_applied(Op::PutItem.name(), e)
         })?;
@@ -100,20 +99,17 @@ impl<'a, T: DynamoItem> Put<'a, T> {
         self.run(ReturnValue::None).await.map(|_| ())
     }
 
-    async fn send_item(self) -> Result<Item, Error> {
-        self.run(ReturnValue::None)
-            .await
-            .map(|(_, item)| item.into_item())
-    }
-
     /// Sends the put; hands back the item as stored (for `save`).
     ///
-    /// The item goes to the request as a [`WriteList`], written field by
-    /// field, not as an [`Item`]: a map is built only on the rare paths that
-    /// compare a stored item with it.
-    async fn run(self, return_values: ReturnValue) -> Result<(WriteItemOutput, WriteList), Error> {
+    /// The item goes to the request as an [`AttributeList`], written field
+    /// by field, not as an [`Item`]: a map is built only on the rare paths
+    /// that compare a stored item with it.
+    async fn run(
+        self,
+        return_values: ReturnValue,
+    ) -> Result<(WriteItemOutput, AttributeList<'static>), Error> {
         let mut expected = self.expected?;
-        let mut item = WriteList::with_capacity(T::ATTRIBUTES.len());
+        let mut item = AttributeList::with_capacity(T::ATTRIBUTES.len());
         self.item
             .write_attributes(&mut item)
             .map_err(|e| Error::conversion(e).with_table(Some(self.table.name())))?;
@@ -138,10 +134,10 @@ impl<'a, T: DynamoItem> Put<'a, T> {
         let out = match self.table.client().put_typed(&input).await {
             Ok(out) => out,
             Err(e) => {
-                let written = input.item.to_item();
-                let Some(key) = key_of_item::<T>(&written) else {
+                let Some(key) = input.item.key_of(T::HASH_KEY, T::RANGE_KEY) else {
                     return Err(e);
                 };
+                let written = input.item.to_item();
                 let is_written = |stored: Option<&Item>| stored == Some(&written);
                 let e = match settle(self.table, Op::PutItem, e, &key, is_written).await {
                     Ok(_) if return_values == ReturnValue::None => {

@@ -5,15 +5,17 @@
 //! their fields public: build them with struct literals.
 
 mod borrowed;
+mod list;
 mod op;
 mod ops;
 #[cfg(feature = "client")]
 mod put;
 mod shapes;
 
-pub use borrowed::{AttributeList, Decoded, ItemRead, ItemsPage, ReadsItems};
+pub use borrowed::{Decoded, ItemRead, ItemsPage, ReadsItems};
+pub use list::AttributeList;
 pub use op::{Op, Plane, TARGET_PREFIX};
 pub use ops::*;
 #[cfg(feature = "client")]
-pub(crate) use put::{TypedPutItemInput, WriteList};
+pub(crate) use put::TypedPutItemInput;
 pub use shapes::*;

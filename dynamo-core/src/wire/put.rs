@@ -1,23 +1,19 @@
-//! The typed layer's PutItem: the item as [`WriteList`], written field by
-//! field by [`crate::DynamoItem::write_attributes`], so a typed put is
-//! serialized without building a map or copying a declared name. The
+//! The typed layer's PutItem: the item as an [`AttributeList`], written
+//! field by field by [`crate::DynamoItem::write_attributes`], so a typed
+//! put is serialized without building a map or copying a declared name. The
 //! request is [`PutItemInput`](super::PutItemInput)'s, member for member.
-
-use std::borrow::Cow;
 
 use serde::Serialize;
 
 use super::ops::{Operation, decode_write, resend_of_write, returns_nothing};
-use super::{Expected, Op, Resend, ReturnValue, WriteItemOutput};
-use crate::item::AttributeSink;
-use crate::value::{AttributeValue, Item};
+use super::{AttributeList, Expected, Op, Resend, ReturnValue, WriteItemOutput};
 
 /// A PutItem as the typed layer sends it.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TypedPutItemInput {
     pub(crate) table_name: String,
-    pub(crate) item: WriteList,
+    pub(crate) item: AttributeList<'static>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) expected: Option<Expected>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,86 +37,16 @@ impl Operation for TypedPutItemInput {
     }
 }
 
-/// An item as a typed put writes it: its attributes in the order
-/// [`crate::DynamoItem::write_attributes`] puts them, declared names borrowed, so
-/// the request is serialized without building a map or copying a name.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct WriteList {
-    entries: Vec<(Cow<'static, str>, AttributeValue)>,
-}
-
-impl WriteList {
-    /// An empty list with room for `capacity` attributes.
-    pub(crate) fn with_capacity(capacity: usize) -> WriteList {
-        WriteList {
-            entries: Vec::with_capacity(capacity),
-        }
-    }
-
-    /// The attribute `name`, if written.
-    pub(crate) fn get(&self, name: &str) -> Option<&AttributeValue> {
-        self.entries.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-
-    /// Sets the attribute `name`, replacing what was written for it.
-    pub(crate) fn set(&mut self, name: &'static str, value: AttributeValue) {
-        match self.entries.iter_mut().find(|(n, _)| n == name) {
-            Some(entry) => entry.1 = value,
-            None => self.entries.push((Cow::Borrowed(name), value)),
-        }
-    }
-
-    /// The same attributes as an [`Item`].
-    pub(crate) fn to_item(&self) -> Item {
-        self.entries
-            .iter()
-            .map(|(name, value)| (name.clone().into_owned(), value.clone()))
-            .collect()
-    }
-
-    /// The attributes as an [`Item`].
-    pub(crate) fn into_item(self) -> Item {
-        self.entries
-            .into_iter()
-            .map(|(name, value)| (name.into_owned(), value))
-            .collect()
-    }
-}
-
-// Inline: the derive's `write_attributes` calls these from the user's
-// crate, one call per field.
-impl AttributeSink for WriteList {
-    #[inline]
-    fn put(&mut self, name: &'static str, value: AttributeValue) {
-        self.entries.push((Cow::Borrowed(name), value));
-    }
-
-    #[inline]
-    fn put_named(&mut self, name: String, value: AttributeValue) {
-        self.entries.push((Cow::Owned(name), value));
-    }
-
-    #[inline]
-    fn reserve(&mut self, additional: usize) {
-        self.entries.reserve(additional);
-    }
-}
-
-impl Serialize for WriteList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.entries.iter().map(|(name, value)| (name, value)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::TypedPutItemInput;
-    use crate::wire::{Expected, ExpectedAttributeValue, PutItemInput, ReturnValue};
+    use crate::item::{AttributeSink, AttributeSource};
+    use crate::value::AttributeValue;
+    use crate::wire::{ExpectedAttributeValue, PutItemInput};
 
     #[test]
     fn a_typed_put_sends_the_same_json_as_put_item_input() -> serde_json::Result<()> {
-        let mut list = WriteList::with_capacity(3);
+        let mut list = AttributeList::with_capacity(3);
         list.put("id", AttributeValue::S("a".into()));
         list.put("version", AttributeValue::N(1u8.into()));
         list.put_named("extra".to_owned(), AttributeValue::S("x".into()));
